@@ -1,0 +1,61 @@
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Backup writes a consistent copy of the database to out while other
+// consoles and scripts keep working: it reads one snapshot (a read
+// transaction), writes it to a temporary file beside out, syncs it and
+// renames it into place, so out is never half written.
+func (s *Store) Backup(out string) (int64, error) {
+	db, err := s.handle(false)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int64
+	err = guarded(func() error {
+		var werr error
+		n, werr = writeSnapshot(db, out)
+		return werr
+	})
+	return n, s.classify(err)
+}
+
+func backupTo(db *bolt.DB, out string) error {
+	_, err := writeSnapshot(db, out)
+	return err
+}
+
+func writeSnapshot(db *bolt.DB, out string) (int64, error) {
+	dir := filepath.Dir(out)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".tmp-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name())
+	var n int64
+	err = db.View(func(tx *bolt.Tx) error {
+		var werr error
+		n, werr = tx.WriteTo(tmp)
+		return werr
+	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("writing %s: %w", out, err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return 0, err
+	}
+	return n, nil
+}

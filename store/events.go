@@ -1,0 +1,122 @@
+package store
+
+import (
+	"time"
+
+	"steward/model"
+)
+
+// eventRecord is what the events bucket keeps under an event's id: the
+// ledger entry that priced it (which has the member, kind and time) and the
+// event's own reference.
+func encodeEventRecord(seq uint64, ref string) []byte {
+	e := enc{b: make([]byte, 0, 4+len(ref))}
+	e.u64(seq)
+	e.str(ref)
+	return e.b
+}
+
+func decodeEventRecord(b []byte) (uint64, string, error) {
+	d := dec{b: b}
+	seq := d.u64()
+	ref := d.str()
+	return seq, ref, d.err
+}
+
+// applyEvent prices one activity event and records it. An id seen before
+// changes nothing and reports dup.
+func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) {
+	events := w.bucket(bEvents)
+	if events.Get([]byte(ev.ID)) != nil {
+		return 0, true, nil
+	}
+	ms, err := w.load(ev.Member)
+	if err != nil {
+		return 0, false, err
+	}
+	act, err := w.activityOf(ms)
+	if err != nil {
+		return 0, false, err
+	}
+	usedOn := func(kind string, day int32) int64 {
+		var sum int64
+		_ = w.memberEntries(ms, func(e model.Entry) error {
+			if e.Type == model.Earned && e.Rule == kind && model.Day(e.At) == day {
+				sum += e.Points
+			}
+			return nil
+		})
+		return sum
+	}
+	priced := w.prog.Price(ev, act, restrictedAt(ms.m, ev.At), usedOn)
+	seq, err := w.post(ms, model.Entry{
+		At: ev.At, Type: model.Earned,
+		Points: priced.Points, Qualifying: priced.Points,
+		Rule: ev.Kind, Withheld: priced.Withheld, Why: priced.Why, Ref: ev.ID,
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	if err := events.Put([]byte(ev.ID), encodeEventRecord(seq, ev.Ref)); err != nil {
+		return 0, false, err
+	}
+	if ev.At.After(ms.m.LastActive) {
+		ms.m.LastActive = ev.At
+	}
+	for _, b := range w.prog.NewBadges(act, func(id string) bool { return w.holds(ms.id, id) }) {
+		if _, err := w.grant(ms, b, "", b.About, ev.At); err != nil {
+			return 0, false, err
+		}
+	}
+	total := priced.Points
+	if ms.m.ReferredBy != "" && !act.ReferralPaid && ev.Kind != "referral" {
+		act.ReferralPaid = true
+		if _, ok := w.prog.Action("referral"); ok {
+			if _, found := w.memberID(ms.m.ReferredBy); found {
+				p, _, err := w.applyEvent(model.Event{
+					ID: "referral:" + ms.m.Handle, Member: ms.m.ReferredBy,
+					Kind: "referral", At: ev.At, Ref: ms.m.Handle,
+				})
+				if err != nil {
+					return 0, false, err
+				}
+				total += p
+			}
+		}
+	}
+	return total, false, nil
+}
+
+// restrictedAt says whether a member earned nothing at t: during their
+// current suspension or after their ban. Earlier suspensions, already
+// lifted, are not replayed.
+func restrictedAt(m model.Member, t time.Time) bool {
+	switch m.Status {
+	case model.Suspended:
+		return !t.Before(m.StatusSince) && t.Before(m.SuspendedUntil)
+	case model.Banned:
+		return !t.Before(m.StatusSince)
+	}
+	return false
+}
+
+// memberEntries walks the member's entries, including those this
+// transaction wrote and has not indexed yet.
+func (w *writer) memberEntries(ms *mstate, fn func(model.Entry) error) error {
+	if !ms.isNew {
+		if err := w.eachEntry(ms.id, fn); err != nil {
+			return err
+		}
+	}
+	ledger := w.bucket(bLedger)
+	for _, seq := range ms.seqs {
+		_, e, err := decodeEntry(seq, ledger.Get(u64key(seq)))
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,478 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"steward/ingest"
+	"steward/model"
+)
+
+// Rows is a stream of parsed import rows: ingest.MemberRow, EventRow,
+// RedemptionRow or ReportRow values. Next returns io.EOF at the end and an
+// ingest.Problem for a bad row (the stream goes on after it).
+type Rows interface {
+	Next() (any, error)
+	Close() error
+}
+
+// Source is one import input. Open is called once per pass: an import reads
+// its sources twice, once to validate everything and once to write, so that
+// a bad row anywhere means nothing is written and memory stays flat however
+// large the file.
+type Source struct {
+	Name string
+	Kind ingest.Kind
+	Open func() (Rows, error)
+}
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	DryRun      bool // validate and price everything, then write nothing
+	SkipInvalid bool // write the valid rows; list the rest
+	BatchSize   int  // rows per transaction; 0 means 20,000
+	// Progress, when set, is called after each batch with the rows written
+	// so far and the rows to write in all.
+	Progress func(done, total int)
+}
+
+// MaxProblems is how many problems an import lists before it only counts.
+const MaxProblems = 20
+
+// ImportReport is what an import did: the one-line summary and the problems.
+type ImportReport struct {
+	Read       int
+	Imported   int
+	Duplicates int
+	Rejected   int
+	Points     int64
+	Problems   []error // the first MaxProblems, each "FILE:LINE: field: why"
+	DryRun     bool
+}
+
+// Summary is the report's one line.
+func (r ImportReport) Summary() string {
+	verb := "imported"
+	if r.DryRun {
+		verb = "would import"
+	}
+	return fmt.Sprintf("read %d, %s %d, duplicates %d, rejected %d, points awarded %d", r.Read, verb, r.Imported, r.Duplicates, r.Rejected, r.Points)
+}
+
+// ErrRejected is returned when an import wrote nothing because of bad rows.
+var ErrRejected = errors.New("the input has invalid rows; nothing was imported")
+
+func (r *ImportReport) problem(err error) {
+	r.Rejected++
+	if len(r.Problems) < MaxProblems {
+		r.Problems = append(r.Problems, err)
+	}
+}
+
+// kindOrder is the order sources are taken in, whatever the command line
+// said: members before the events that name them.
+var kindOrder = map[ingest.Kind]int{ingest.Members: 0, ingest.Events: 1, ingest.Redemptions: 2, ingest.Reports: 3}
+
+// Import validates every source, then writes them in batches, each batch one
+// transaction. A crash leaves the batches already committed; running the
+// same import again skips their ids and finishes the rest.
+func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = 20000
+	}
+	srcs := append([]Source(nil), sources...)
+	sort.SliceStable(srcs, func(i, j int) bool { return kindOrder[srcs[i].Kind] < kindOrder[srcs[j].Kind] })
+	rep := ImportReport{DryRun: opt.DryRun}
+	v := newValidator(s)
+	for _, src := range srcs {
+		if err := v.pass(src, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if rep.Rejected > 0 && !opt.SkipInvalid {
+		return rep, ErrRejected
+	}
+	total := rep.Read - rep.Rejected
+	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, total: total}
+	var err error
+	if opt.DryRun {
+		err = s.update(func(w *writer) error {
+			if err := wr.all(srcs, func(fn func(*writer) error) error { return fn(w) }); err != nil {
+				return err
+			}
+			return errDryRun
+		})
+		if errors.Is(err, errDryRun) {
+			err = nil
+		}
+	} else {
+		err = wr.all(srcs, func(fn func(*writer) error) error {
+			err := s.update(fn)
+			// Leave a moment between batches: a console waiting to record a
+			// decision gets its turn instead of waiting for the whole import.
+			time.Sleep(5 * time.Millisecond)
+			return err
+		})
+		if err == nil {
+			err = s.update(func(w *writer) error { return w.closePeriods() })
+		}
+	}
+	return rep, err
+}
+
+var errDryRun = errors.New("dry run")
+
+// validator is the first pass: every row parsed and checked against the
+// database and the rows before it, nothing written.
+type validator struct {
+	s          *Store
+	newMembers map[string]string       // handle → referrer, for members this import adds
+	bad        map[string]map[int]bool // source name → lines that failed
+}
+
+func newValidator(s *Store) *validator {
+	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}}
+}
+
+type pendingCheck struct {
+	line    int
+	field   string
+	handles []string
+}
+
+func (v *validator) pass(src Source, rep *ImportReport) error {
+	rows, err := src.Open()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var prog model.Programme
+	if err := v.s.view(func(r *reader) error { prog = r.prog; return nil }); err != nil {
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Kind != Missing {
+			return err
+		}
+		prog = model.Default()
+	}
+	bad := func(line int, field, why string) {
+		if v.bad[src.Name] == nil {
+			v.bad[src.Name] = map[int]bool{}
+		}
+		if !v.bad[src.Name][line] {
+			v.bad[src.Name][line] = true
+			rep.problem(ingest.Problem{File: src.Name, Line: line, Field: field, Why: why})
+		}
+	}
+	// Existence checks against the database go in chunks, each one short
+	// read transaction, so a long file never holds the file for long.
+	var checks []pendingCheck
+	flush := func() error {
+		if len(checks) == 0 {
+			return nil
+		}
+		err := v.s.view(func(r *reader) error {
+			for _, c := range checks {
+				for _, h := range c.handles {
+					if _, ok := v.newMembers[h]; ok {
+						continue
+					}
+					if _, ok := r.memberID(h); !ok {
+						bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
+						break
+					}
+				}
+			}
+			return nil
+		})
+		var fe *FileError
+		if errors.As(err, &fe) && fe.Kind == Missing {
+			for _, c := range checks {
+				for _, h := range c.handles {
+					if _, ok := v.newMembers[h]; !ok {
+						bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
+						break
+					}
+				}
+			}
+			err = nil
+		}
+		checks = checks[:0]
+		return err
+	}
+	var memberRows []ingest.MemberRow
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		var p ingest.Problem
+		if errors.As(err, &p) {
+			rep.Read++
+			bad(p.Line, p.Field, p.Why)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		rep.Read++
+		switch x := row.(type) {
+		case ingest.MemberRow:
+			if _, seen := v.newMembers[x.Handle]; seen {
+				continue // a repeated handle is a duplicate
+			}
+			v.newMembers[x.Handle] = x.ReferredBy
+			if x.ReferredBy != "" {
+				memberRows = append(memberRows, ingest.MemberRow{Line: x.Line, Handle: x.Handle, ReferredBy: x.ReferredBy})
+			}
+		case ingest.EventRow:
+			if _, ok := prog.Action(x.Kind); !ok {
+				bad(x.Line, "kind", fmt.Sprintf("unknown action kind %q (the programme has %s)", x.Kind, kindList(prog)))
+				continue
+			}
+			checks = append(checks, pendingCheck{x.Line, "member", []string{x.Member}})
+		case ingest.RedemptionRow:
+			if _, ok := prog.Reward(x.Reward); !ok {
+				bad(x.Line, "reward", fmt.Sprintf("unknown reward %q", x.Reward))
+				continue
+			}
+			checks = append(checks, pendingCheck{x.Line, "member", []string{x.Member}})
+		case ingest.ReportRow:
+			if _, ok := prog.Guideline(x.Guideline); !ok {
+				bad(x.Line, "guideline", fmt.Sprintf("unknown guideline %q", x.Guideline))
+				continue
+			}
+			checks = append(checks, pendingCheck{x.Line, "reporter", []string{x.Reporter}})
+			checks = append(checks, pendingCheck{x.Line, "subject", []string{x.Subject}})
+		}
+		if len(checks) >= 20000 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	return v.referrals(src, memberRows, bad)
+}
+
+// referrals checks that each referrer exists and that no chain of referrals
+// among the new members comes back to where it started.
+func (v *validator) referrals(src Source, rows []ingest.MemberRow, bad func(int, string, string)) error {
+	var checks []pendingCheck
+	for _, r := range rows {
+		checks = append(checks, pendingCheck{r.Line, "referred_by", []string{r.ReferredBy}})
+	}
+	err := v.s.view(func(r *reader) error {
+		for _, c := range checks {
+			h := c.handles[0]
+			if _, ok := v.newMembers[h]; ok {
+				continue
+			}
+			if _, ok := r.memberID(h); !ok {
+				bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
+			}
+		}
+		return nil
+	})
+	var fe *FileError
+	if errors.As(err, &fe) && fe.Kind == Missing {
+		for _, c := range checks {
+			if _, ok := v.newMembers[c.handles[0]]; !ok {
+				bad(c.line, c.field, fmt.Sprintf("unknown member %q", c.handles[0]))
+			}
+		}
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		seen := map[string]bool{r.Handle: true}
+		for h := r.ReferredBy; h != ""; h = v.newMembers[h] {
+			if seen[h] {
+				bad(r.Line, "referred_by", fmt.Sprintf("referral cycle: %s is referred, directly or not, by themself", r.Handle))
+				break
+			}
+			seen[h] = true
+		}
+	}
+	return nil
+}
+
+func kindList(p model.Programme) string {
+	s := ""
+	for i, a := range p.Actions {
+		if i > 0 {
+			s += ", "
+		}
+		s += a.Kind
+	}
+	return s
+}
+
+// importWriter is the second pass.
+type importWriter struct {
+	s     *Store
+	opt   ImportOptions
+	rep   *ImportReport
+	bad   map[string]map[int]bool
+	total int
+	done  int
+}
+
+// all reads each source again and hands its rows, batch by batch, to
+// commit, which runs the batch in a transaction.
+func (iw *importWriter) all(srcs []Source, commit func(func(*writer) error) error) error {
+	for _, src := range srcs {
+		rows, err := src.Open()
+		if err != nil {
+			return err
+		}
+		err = iw.source(src, rows, commit)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) error) error) error {
+	batch := make([]any, 0, iw.opt.BatchSize)
+	first := 0
+	send := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		b, from := batch, first
+		err := commit(func(w *writer) error {
+			w.deferClose = true
+			return iw.apply(w, src, b, from)
+		})
+		if err != nil {
+			return err
+		}
+		iw.done += len(b)
+		if iw.opt.Progress != nil {
+			iw.opt.Progress(iw.done, iw.total)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		row, err := rows.Next()
+		if err == io.EOF {
+			break
+		}
+		var p ingest.Problem
+		if errors.As(err, &p) {
+			continue // listed in the first pass
+		}
+		if err != nil {
+			return err
+		}
+		line := rowLine(row)
+		if iw.bad[src.Name][line] {
+			continue
+		}
+		if len(batch) == 0 {
+			first = line
+		}
+		batch = append(batch, row)
+		if len(batch) >= iw.opt.BatchSize {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+	}
+	return send()
+}
+
+func rowLine(row any) int {
+	switch x := row.(type) {
+	case ingest.MemberRow:
+		return x.Line
+	case ingest.EventRow:
+		return x.Line
+	case ingest.RedemptionRow:
+		return x.Line
+	case ingest.ReportRow:
+		return x.Line
+	}
+	return 0
+}
+
+// apply writes one batch in the writer's transaction and audits it. Events
+// are priced in time order within the batch, so caps and streaks see them
+// as they happened.
+func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) error {
+	if src.Kind == ingest.Events {
+		sort.SliceStable(batch, func(i, j int) bool {
+			a, b := batch[i].(ingest.EventRow), batch[j].(ingest.EventRow)
+			if !a.At.Equal(b.At) {
+				return a.At.Before(b.At)
+			}
+			return a.ID < b.ID
+		})
+	}
+	var imported, dups int
+	var points int64
+	for _, row := range batch {
+		var dup bool
+		var p int64
+		var err error
+		switch x := row.(type) {
+		case ingest.MemberRow:
+			p, dup, err = w.addMember(x)
+		case ingest.EventRow:
+			p, dup, err = w.applyEvent(model.Event{ID: x.ID, Member: x.Member, Kind: x.Kind, At: x.At, Ref: x.Ref})
+		case ingest.RedemptionRow:
+			_, dup, err = w.addRequest(model.Request{ID: x.ID, Member: x.Member, Reward: x.Reward, At: x.At})
+		case ingest.ReportRow:
+			dup, err = w.addReport(model.Report{ID: x.ID, Reporter: x.Reporter, Subject: x.Subject, Content: x.Content, Guideline: x.Guideline, Excerpt: x.Excerpt, At: x.At})
+		}
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", src.Name, rowLine(row), err)
+		}
+		if dup {
+			dups++
+		} else {
+			imported++
+			points += p
+		}
+	}
+	iw.rep.Imported += imported
+	iw.rep.Duplicates += dups
+	iw.rep.Points += points
+	last := rowLine(batch[len(batch)-1])
+	_, err := w.audit(model.AuditEntry{
+		Action: "import", Subject: src.Name,
+		Summary: fmt.Sprintf("imported %s from %s (lines %d–%d): %d new, %d duplicates, %d points", src.Kind, src.Name, from, last, imported, dups, points),
+	}, nil)
+	return err
+}
+
+// addMember adds a member with their welcome bonus. A handle already known
+// is a duplicate and changes nothing.
+func (w *writer) addMember(x ingest.MemberRow) (int64, bool, error) {
+	if _, ok := w.memberID(x.Handle); ok {
+		return 0, true, nil
+	}
+	joined := x.JoinedAt
+	if joined.IsZero() {
+		joined = w.now
+	}
+	ms, err := w.create(model.Member{Handle: x.Handle, Name: x.Name, Joined: joined, Tags: x.Tags, ReferredBy: x.ReferredBy})
+	if err != nil {
+		return 0, false, err
+	}
+	if w.prog.WelcomeBonus == 0 {
+		return 0, false, nil
+	}
+	_, err = w.post(ms, model.Entry{At: joined, Type: model.Welcome, Points: w.prog.WelcomeBonus, Qualifying: w.prog.WelcomeBonus, Rule: "welcome"})
+	return w.prog.WelcomeBonus, false, err
+}

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"steward/model"
+)
+
+// Period is a leaderboard's time span.
+type Period int
+
+// The leaderboard periods: all time, the calendar month and the ISO week,
+// in UTC.
+const (
+	AllTime Period = iota
+	ThisMonth
+	ThisWeek
+)
+
+func (p Period) String() string {
+	switch p {
+	case ThisMonth:
+		return "month"
+	case ThisWeek:
+		return "week"
+	}
+	return "all"
+}
+
+// Label is the period in words for a title.
+func (p Period) Label() string {
+	switch p {
+	case ThisMonth:
+		return "this month"
+	case ThisWeek:
+		return "this week"
+	}
+	return "all time"
+}
+
+// ParsePeriod reads "all", "month" or "week".
+func ParsePeriod(s string) (Period, error) {
+	switch s {
+	case "all", "":
+		return AllTime, nil
+	case "month":
+		return ThisMonth, nil
+	case "week":
+		return ThisWeek, nil
+	}
+	return 0, fmt.Errorf("%q is not a period (want all, month or week)", s)
+}
+
+const allKey = "all"
+
+func monthKey(t time.Time) string { return "m" + t.UTC().Format("2006-01") }
+
+func weekKey(t time.Time) string {
+	y, w := t.UTC().ISOWeek()
+	return fmt.Sprintf("w%04d-%02d", y, w)
+}
+
+// periodsOf lists the leaderboards an entry dated t counts on.
+func periodsOf(t time.Time) [3]string {
+	return [3]string{allKey, monthKey(t), weekKey(t)}
+}
+
+// periodKeys returns the key of a period as of now, and of the period before
+// it whose ranks give the movement.
+func periodKeys(p Period, now time.Time) (cur, prev string) {
+	switch p {
+	case ThisMonth:
+		first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return monthKey(now), monthKey(first.AddDate(0, 0, -1))
+	case ThisWeek:
+		return weekKey(now), weekKey(now.AddDate(0, 0, -7))
+	}
+	return allKey, allKey
+}
+
+// Standing is one line of a leaderboard.
+type Standing struct {
+	Rank   int
+	Move   int  // places gained since the previous period (negative: lost)
+	New    bool // not ranked in the previous period
+	Known  bool // whether the previous rank is known at all
+	Member model.Member
+	Points int64
+	Tier   string
+}
+
+// Leaderboard returns the top limit members of a period, read from the
+// period's score index: it walks only as far as the lines it returns (plus
+// the members it leaves off: suspended, banned, or tagged to be excluded).
+func (s *Store) Leaderboard(p Period, limit int) ([]Standing, error) {
+	var out []Standing
+	err := s.view(func(r *reader) error {
+		var err error
+		out, err = r.leaderboard(p, limit)
+		return err
+	})
+	return out, err
+}
+
+func (r *reader) leaderboard(p Period, limit int) ([]Standing, error) {
+	if r.empty() || limit <= 0 {
+		return nil, nil
+	}
+	cur, prev := periodKeys(p, r.now)
+	out := make([]Standing, 0, min(limit, 256))
+	err := r.walkBoard(cur, func(rank int, score int64, id uint32, m model.Member) bool {
+		out = append(out, Standing{Rank: rank, Member: m, Points: score, Tier: r.prog.TierName(m.Tier)})
+		return len(out) < limit
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, r.movement(p, prev, out)
+}
+
+// walkBoard calls fn for each ranked member of a period in order, with
+// competition ranks (equal scores share a rank), until fn returns false.
+func (r *reader) walkBoard(period string, fn func(rank int, score int64, id uint32, m model.Member) bool) error {
+	prefix := append([]byte(period), 0)
+	c := r.bucket(bBoard).Cursor()
+	members := r.bucket(bMembers)
+	rank, seen := 0, 0
+	last := int64(0)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+12 {
+			continue
+		}
+		score, id := boardScore(k, len(prefix))
+		if score <= 0 {
+			break
+		}
+		m, err := decodeMember(members.Get(u32key(id)))
+		if err != nil {
+			return fmt.Errorf("member #%d: %w", id, err)
+		}
+		if m.Restricted(r.now) || r.prog.Excluded(m) {
+			continue
+		}
+		seen++
+		if seen == 1 || score != last {
+			rank = seen
+		}
+		last = score
+		if !fn(rank, score, id, m) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// movement fills in each standing's change since the previous period, from
+// the ranks kept when that period closed; until then, by walking the
+// previous period's board (at most as far as fallbackWalk).
+func (r *reader) movement(p Period, prev string, out []Standing) error {
+	if len(out) == 0 {
+		return nil
+	}
+	ranks := r.bucket(bRanks)
+	snapshot := ranks.Get(append([]byte(prev), 0)) != nil
+	var walked map[uint32]int
+	complete := false
+	if !snapshot && p != AllTime {
+		walked = map[uint32]int{}
+		n := 0
+		complete = true
+		if err := r.walkBoard(prev, func(rank int, _ int64, id uint32, _ model.Member) bool {
+			walked[id] = rank
+			n++
+			if n >= fallbackWalk {
+				complete = false
+				return false
+			}
+			return true
+		}); err != nil {
+			return err
+		}
+	}
+	for i := range out {
+		id, _ := r.memberID(out[i].Member.Handle)
+		var before int
+		found := false
+		switch {
+		case snapshot:
+			if v := ranks.Get(scoreKey(prev, id)); v != nil {
+				d := dec{b: v}
+				before, found = int(d.u64()), true
+			}
+			out[i].Known = true
+		case walked != nil:
+			before, found = walked[id]
+			out[i].Known = found || complete
+		}
+		if found {
+			out[i].Move = before - out[i].Rank
+		} else {
+			out[i].New = out[i].Known
+		}
+	}
+	return nil
+}
+
+const fallbackWalk = 5000
+
+// closePeriods keeps the ranks of the periods that ended before now, for
+// the movement column, and gives the top-of-month badges. It runs at the end
+// of a write and does nothing when nothing has ended since the last time.
+func (w *writer) closePeriods() error {
+	meta := w.bucket(bMeta)
+	curMonth, prevMonth := periodKeys(ThisMonth, w.now)
+	curWeek, prevWeek := periodKeys(ThisWeek, w.now)
+	if string(meta.Get(kClosedWeek)) != curWeek {
+		if err := w.snapshotRanks(prevWeek); err != nil {
+			return err
+		}
+		if err := w.snapshotRanks(allKey); err != nil {
+			return err
+		}
+		if err := meta.Put(kClosedWeek, []byte(curWeek)); err != nil {
+			return err
+		}
+	}
+	if string(meta.Get(kClosedMonth)) != curMonth {
+		if err := w.snapshotRanks(prevMonth); err != nil {
+			return err
+		}
+		if err := w.topOfMonthBadges(prevMonth); err != nil {
+			return err
+		}
+		if err := meta.Put(kClosedMonth, []byte(curMonth)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snapshotRanks records every ranked member's rank in a period, replacing
+// an earlier snapshot of it. The bare period key marks that it exists.
+func (w *writer) snapshotRanks(period string) error {
+	if err := w.flushBoards(); err != nil {
+		return err
+	}
+	ranks := w.bucket(bRanks)
+	prefix := append([]byte(period), 0)
+	c := ranks.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := ranks.Delete(k); err != nil {
+			return err
+		}
+	}
+	var puts [][2][]byte
+	if err := w.walkBoard(period, func(rank int, _ int64, id uint32, _ model.Member) bool {
+		e := enc{}
+		e.u64(uint64(rank))
+		puts = append(puts, [2][]byte{scoreKey(period, id), e.b})
+		return true
+	}); err != nil {
+		return err
+	}
+	for _, kv := range puts {
+		if err := ranks.Put(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return ranks.Put(prefix, []byte{1})
+}
+
+// topOfMonthBadges gives each top-of-month badge to the members ranked
+// within its limit in the month that closed.
+func (w *writer) topOfMonthBadges(month string) error {
+	for _, b := range w.prog.Badges {
+		if b.Rule != model.TopOfMonth || b.N <= 0 {
+			continue
+		}
+		var ids []uint32
+		if err := w.walkBoard(month, func(rank int, _ int64, id uint32, _ model.Member) bool {
+			if rank > b.N {
+				return false
+			}
+			ids = append(ids, id)
+			return true
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			ms, err := w.loadID(id)
+			if err != nil {
+				return err
+			}
+			if _, err := w.grant(ms, b, "", "top "+fmt.Sprint(b.N)+" of "+month[1:], w.now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,264 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"steward/model"
+)
+
+// Options are how a Store opens its file.
+type Options struct {
+	// Wait is how long an operation waits for another process to let go of
+	// the file before it gives up with a *FileError of kind Busy.
+	Wait time.Duration
+	// Actor is who the writes are recorded as in the audit log.
+	Actor string
+	// Now is the clock; tests and the demo fix it.
+	Now func() time.Time
+}
+
+// Store is a community kept in one bbolt file. It holds no handle on the
+// file between operations: each one opens it, runs one transaction and
+// closes it, so several consoles and scripts share the file, each waiting
+// at most Options.Wait for its turn.
+type Store struct {
+	path string
+	opt  Options
+
+	mu      sync.Mutex // guards the cached programme
+	prog    model.Programme
+	progRev uint64
+	progOK  bool
+}
+
+// Open prepares a store on path. It touches nothing: the file is created by
+// the first write, and a missing file reads as an empty community.
+func Open(path string, opt Options) *Store {
+	if opt.Wait <= 0 {
+		opt.Wait = 10 * time.Second
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == "" {
+		opt.Actor = "unknown"
+	}
+	return &Store{path: path, opt: opt}
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Actor is who this store's writes are recorded as.
+func (s *Store) Actor() string { return s.opt.Actor }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.opt.Now().UTC() }
+
+// FileErrorKind says what went wrong with the file, not with the input.
+type FileErrorKind int
+
+// The ways a database file can fail to open.
+const (
+	Busy     FileErrorKind = iota + 1 // another process holds it
+	Missing                           // no database at that path
+	Damaged                           // not a bbolt file, or corrupt
+	TooNew                            // written by a newer steward
+	Unusable                          // a directory, no permission, disk full…
+)
+
+// FileError is a problem with the database file itself. Commands exit 2 on
+// it; its message is one line that says what to do.
+type FileError struct {
+	Kind FileErrorKind
+	Path string
+	Msg  string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Msg }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+func fileErr(kind FileErrorKind, path string, err error, format string, args ...any) *FileError {
+	return &FileError{Kind: kind, Path: path, Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// handle opens the file for one operation. Readers share the file; a writer
+// has it alone. bbolt's own wait polls every 50 ms, which a busy importer
+// can starve, so we poll more often ourselves and the importer leaves a gap
+// between its batches.
+func (s *Store) handle(write bool) (*bolt.DB, error) {
+	if fi, err := os.Stat(s.path); err == nil && fi.IsDir() {
+		return nil, fileErr(Unusable, s.path, nil, "is a directory, not a database file")
+	} else if errors.Is(err, fs.ErrNotExist) && !write {
+		return nil, fileErr(Missing, s.path, err, "no database here yet (create one with `steward demo` or `steward import`)")
+	}
+	deadline := time.Now().Add(s.opt.Wait)
+	opts := &bolt.Options{
+		Timeout:      time.Nanosecond, // one try: we do the waiting
+		ReadOnly:     !write,
+		FreelistType: bolt.FreelistMapType,
+	}
+	for {
+		db, err := openContained(s.path, opts)
+		if err == nil {
+			return db, nil
+		}
+		if !errors.Is(err, berrors.ErrTimeout) {
+			return nil, classifyOpenError(s.path, err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fileErr(Busy, s.path, err, "busy: %s has held it for more than %s (try again, or raise --wait)", holder(s.path), s.opt.Wait)
+		}
+		time.Sleep(3 * time.Millisecond)
+	}
+}
+
+// openContained opens the file, turning bbolt's panics and memory faults on
+// a damaged file into errors.
+func openContained(path string, opts *bolt.Options) (db *bolt.DB, err error) {
+	err = guarded(func() error {
+		var oerr error
+		db, oerr = bolt.Open(path, 0o600, opts)
+		return oerr
+	})
+	return db, err
+}
+
+// guarded runs fn, turning a panic or a fault on the memory-mapped file (a
+// truncated or damaged file) into an error: bbolt panics on some
+// corruptions, and reading past the end of a truncated map faults.
+func guarded(fn func() error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	defer func() {
+		if r := recover(); r != nil {
+			err = &damagedError{fmt.Sprint(r)}
+		}
+	}()
+	return fn()
+}
+
+type damagedError struct{ what string }
+
+func (e *damagedError) Error() string { return "damaged: " + e.what }
+
+func classifyOpenError(path string, err error) error {
+	var d *damagedError
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &d):
+		return fileErr(Damaged, path, err, "the file is damaged (%s); restore it from a backup", d.what)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return fileErr(Damaged, path, err, "not a steward database, or a damaged one (%v); restore it from a backup", err)
+	case errors.Is(err, fs.ErrPermission):
+		return fileErr(Unusable, path, err, "permission denied (%v)", unwrapPath(err))
+	case errors.As(err, &errno) && errno == syscall.EROFS:
+		return fileErr(Unusable, path, err, "the file system is read-only")
+	case errors.As(err, &errno) && (errno == syscall.ENOSPC || errno == syscall.EFBIG):
+		return fileErr(Unusable, path, err, "no room to write (%v)", errno)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "file size too small") || strings.Contains(msg, "invalid") {
+		return fileErr(Damaged, path, err, "not a steward database, or a damaged one (%v)", err)
+	}
+	return fileErr(Unusable, path, err, "cannot open: %v", unwrapPath(err))
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// view runs fn in a read transaction on a freshly opened handle.
+func (s *Store) view(fn func(r *reader) error) (err error) {
+	db, err := s.handle(false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	err = guarded(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			r, err := s.newReader(tx)
+			if err != nil {
+				return err
+			}
+			return fn(r)
+		})
+	})
+	return s.classify(err)
+}
+
+// update runs fn in one write transaction: all of it is written, or none.
+func (s *Store) update(fn func(w *writer) error) (err error) {
+	db, err := s.handle(true)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = classifyWriteError(s.path, cerr)
+		}
+	}()
+	err = guarded(func() error {
+		return db.Update(func(tx *bolt.Tx) error {
+			w, err := s.newWriter(tx)
+			if err != nil {
+				return err
+			}
+			if err := fn(w); err != nil {
+				return err
+			}
+			return w.finish()
+		})
+	})
+	return s.classify(classifyWriteError(s.path, err))
+}
+
+// classify turns a contained panic into a FileError; other errors pass.
+func (s *Store) classify(err error) error {
+	var d *damagedError
+	if errors.As(err, &d) {
+		return classifyOpenError(s.path, err)
+	}
+	return err
+}
+
+// classifyWriteError names disk problems met while committing; other
+// errors (the caller's own) pass through.
+func classifyWriteError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return err
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		switch errno {
+		case syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT:
+			return fileErr(Unusable, path, err, "no room to write: %v (nothing of this operation was written)", errno)
+		case syscall.EROFS, syscall.EACCES, syscall.EPERM:
+			return fileErr(Unusable, path, err, "cannot write: %v", errno)
+		case syscall.EIO:
+			return fileErr(Unusable, path, err, "the disk reported an error: %v", errno)
+		}
+	}
+	return err
+}

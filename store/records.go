@@ -1,0 +1,380 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"steward/model"
+)
+
+const recordV1 = 1
+
+func checkVersion(d *dec, what string) error {
+	if v := d.u8(); v != recordV1 && d.err == nil {
+		return fmt.Errorf("%s record has version %d, this steward reads %d", what, v, recordV1)
+	}
+	return nil
+}
+
+func encodeMember(m model.Member) []byte {
+	e := enc{b: make([]byte, 0, 64+len(m.Name))}
+	e.u8(recordV1)
+	e.str(m.Handle)
+	e.str(m.Name)
+	e.time(m.Joined)
+	e.u8(uint8(m.Status))
+	e.time(m.SuspendedUntil)
+	e.time(m.StatusSince)
+	e.strs(m.Tags)
+	e.str(m.ReferredBy)
+	e.i64(m.Balance)
+	e.i64(m.Held)
+	e.i64(m.Qualifying)
+	e.u64(uint64(m.Tier))
+	e.time(m.TierAt)
+	e.time(m.LastActive)
+	return e.b
+}
+
+func decodeMember(b []byte) (model.Member, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "member"); err != nil {
+		return model.Member{}, err
+	}
+	m := model.Member{
+		Handle:         d.str(),
+		Name:           d.str(),
+		Joined:         d.time(),
+		Status:         model.Status(d.u8()),
+		SuspendedUntil: d.time(),
+		StatusSince:    d.time(),
+		Tags:           d.strs(),
+		ReferredBy:     d.str(),
+		Balance:        d.i64(),
+		Held:           d.i64(),
+		Qualifying:     d.i64(),
+		Tier:           int(d.u64()),
+		TierAt:         d.time(),
+		LastActive:     d.time(),
+	}
+	return m, d.err
+}
+
+func encodeActivity(a *model.Activity) []byte {
+	e := enc{b: make([]byte, 0, 32+24*len(a.Kinds))}
+	e.u8(recordV1)
+	e.u64(uint64(len(a.Kinds)))
+	for _, k := range a.Kinds {
+		e.str(k.Kind)
+		e.i64(k.Count)
+		e.i64(k.Points)
+		e.i64(k.Withheld)
+		e.i64(int64(k.CapDay))
+		e.i64(k.CapUsed)
+		e.time(k.LastRewarded)
+	}
+	e.i64(int64(a.StreakDay))
+	e.i64(int64(a.Streak))
+	e.i64(int64(a.BestStreak))
+	e.i64(a.Events)
+	e.i64(int64(a.ReportsDecided))
+	e.i64(int64(a.ReportsUpheld))
+	e.bool(a.ReferralPaid)
+	return e.b
+}
+
+func decodeActivity(b []byte) (model.Activity, error) {
+	var a model.Activity
+	if b == nil {
+		return a, nil
+	}
+	d := dec{b: b}
+	if err := checkVersion(&d, "activity"); err != nil {
+		return a, err
+	}
+	n := d.u64()
+	if n > uint64(len(d.b)) {
+		return a, errShort
+	}
+	a.Kinds = make([]model.KindStats, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		a.Kinds = append(a.Kinds, model.KindStats{
+			Kind:         d.str(),
+			Count:        d.i64(),
+			Points:       d.i64(),
+			Withheld:     d.i64(),
+			CapDay:       int32(d.i64()),
+			CapUsed:      d.i64(),
+			LastRewarded: d.time(),
+		})
+	}
+	a.StreakDay = int32(d.i64())
+	a.Streak = int32(d.i64())
+	a.BestStreak = int32(d.i64())
+	a.Events = d.i64()
+	a.ReportsDecided = int32(d.i64())
+	a.ReportsUpheld = int32(d.i64())
+	a.ReferralPaid = d.bool()
+	return a, d.err
+}
+
+// Ledger entries name their member by internal id: a handle repeated on ten
+// million lines would double the file.
+func encodeEntry(id uint32, x model.Entry) []byte {
+	e := enc{b: make([]byte, 0, 40)}
+	e.u8(recordV1)
+	e.u64(uint64(id))
+	e.time(x.At)
+	e.u8(uint8(x.Type))
+	e.i64(x.Points)
+	e.i64(x.Held)
+	e.i64(x.Qualifying)
+	e.str(x.Rule)
+	e.i64(x.Withheld)
+	e.str(x.Why)
+	e.str(x.Ref)
+	e.str(x.By)
+	return e.b
+}
+
+func decodeEntry(seq uint64, b []byte) (uint32, model.Entry, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "ledger"); err != nil {
+		return 0, model.Entry{}, err
+	}
+	id := uint32(d.u64())
+	x := model.Entry{
+		Seq:        seq,
+		At:         d.time(),
+		Type:       model.EntryType(d.u8()),
+		Points:     d.i64(),
+		Held:       d.i64(),
+		Qualifying: d.i64(),
+		Rule:       d.str(),
+		Withheld:   d.i64(),
+		Why:        d.str(),
+		Ref:        d.str(),
+		By:         d.str(),
+	}
+	return id, x, d.err
+}
+
+func encodeRequest(r model.Request) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.str(r.ID)
+	e.str(r.Member)
+	e.str(r.Reward)
+	e.time(r.At)
+	e.i64(r.Cost)
+	e.u8(uint8(r.Status))
+	e.str(r.DecidedBy)
+	e.time(r.DecidedAt)
+	e.str(r.Reason)
+	return e.b
+}
+
+func decodeRequest(b []byte) (model.Request, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "request"); err != nil {
+		return model.Request{}, err
+	}
+	r := model.Request{
+		ID:        d.str(),
+		Member:    d.str(),
+		Reward:    d.str(),
+		At:        d.time(),
+		Cost:      d.i64(),
+		Status:    model.RequestStatus(d.u8()),
+		DecidedBy: d.str(),
+		DecidedAt: d.time(),
+		Reason:    d.str(),
+	}
+	return r, d.err
+}
+
+func encodeCase(c model.Case) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.u64(c.ID)
+	e.str(c.Content)
+	e.str(c.Subject)
+	e.str(c.Guideline)
+	e.str(c.Excerpt)
+	e.time(c.FirstAt)
+	e.u64(uint64(len(c.Reports)))
+	for _, r := range c.Reports {
+		e.str(r.ID)
+		e.str(r.Reporter)
+		e.str(r.Guideline)
+		e.str(r.Excerpt)
+		e.time(r.At)
+	}
+	e.u8(uint8(c.Status))
+	e.u8(uint8(c.Action))
+	e.str(c.DecidedBy)
+	e.time(c.DecidedAt)
+	e.str(c.Reason)
+	e.u64(uint64(c.Priority))
+	return e.b
+}
+
+func decodeCase(b []byte) (model.Case, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "case"); err != nil {
+		return model.Case{}, err
+	}
+	c := model.Case{
+		ID:        d.u64(),
+		Content:   d.str(),
+		Subject:   d.str(),
+		Guideline: d.str(),
+		Excerpt:   d.str(),
+		FirstAt:   d.time(),
+	}
+	n := d.u64()
+	if n > uint64(len(d.b)) {
+		return c, errShort
+	}
+	c.Reports = make([]model.Report, 0, n)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		c.Reports = append(c.Reports, model.Report{
+			ID:        d.str(),
+			Reporter:  d.str(),
+			Guideline: d.str(),
+			Excerpt:   d.str(),
+			At:        d.time(),
+			Subject:   c.Subject,
+			Content:   c.Content,
+		})
+	}
+	c.Status = model.CaseStatus(d.u8())
+	c.Action = model.SanctionKind(d.u8())
+	c.DecidedBy = d.str()
+	c.DecidedAt = d.time()
+	c.Reason = d.str()
+	c.Priority = uint32(d.u64())
+	return c, d.err
+}
+
+func encodeNote(n model.Note) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.time(n.At)
+	e.str(n.By)
+	e.str(n.Text)
+	e.bool(n.Hidden)
+	return e.b
+}
+
+func decodeNote(seq uint64, b []byte) (model.Note, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "note"); err != nil {
+		return model.Note{}, err
+	}
+	n := model.Note{Seq: seq, At: d.time(), By: d.str(), Text: d.str(), Hidden: d.bool()}
+	return n, d.err
+}
+
+func encodeGrant(g model.BadgeGrant) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.str(g.Badge)
+	e.time(g.At)
+	e.str(g.By)
+	e.str(g.Note)
+	e.bool(g.Revoked)
+	return e.b
+}
+
+func decodeGrant(b []byte) (model.BadgeGrant, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "badge"); err != nil {
+		return model.BadgeGrant{}, err
+	}
+	g := model.BadgeGrant{Badge: d.str(), At: d.time(), By: d.str(), Note: d.str(), Revoked: d.bool()}
+	return g, d.err
+}
+
+func encodeSanction(s model.Sanction) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.u8(uint8(s.Kind))
+	e.time(s.At)
+	e.str(s.By)
+	e.str(s.Reason)
+	e.i64(s.Points)
+	e.i64(int64(s.Duration))
+	e.u64(s.Report)
+	e.bool(s.Lifted)
+	return e.b
+}
+
+func decodeSanction(seq uint64, b []byte) (model.Sanction, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "sanction"); err != nil {
+		return model.Sanction{}, err
+	}
+	s := model.Sanction{
+		Seq:      seq,
+		Kind:     model.SanctionKind(d.u8()),
+		At:       d.time(),
+		By:       d.str(),
+		Reason:   d.str(),
+		Points:   d.i64(),
+		Duration: time.Duration(d.i64()),
+		Report:   d.u64(),
+		Lifted:   d.bool(),
+	}
+	return s, d.err
+}
+
+// encodeAuditBody is the part of an audit entry the hash chain covers.
+func encodeAuditBody(a model.AuditEntry) []byte {
+	e := enc{}
+	e.u8(recordV1)
+	e.u64(a.Seq)
+	e.time(a.At)
+	e.str(a.Actor)
+	e.str(a.Action)
+	e.str(a.Subject)
+	e.str(a.Summary)
+	e.str(a.Before)
+	e.str(a.After)
+	e.u64(a.Undoes)
+	e.bytes(a.Undo)
+	e.b = append(e.b, a.PrevHash[:]...)
+	return e.b
+}
+
+func encodeAudit(a model.AuditEntry) []byte {
+	return append(encodeAuditBody(a), a.Hash[:]...)
+}
+
+func decodeAudit(b []byte) (model.AuditEntry, error) {
+	d := dec{b: b}
+	if err := checkVersion(&d, "audit"); err != nil {
+		return model.AuditEntry{}, err
+	}
+	a := model.AuditEntry{
+		Seq:     d.u64(),
+		At:      d.time(),
+		Actor:   d.str(),
+		Action:  d.str(),
+		Subject: d.str(),
+		Summary: d.str(),
+		Before:  d.str(),
+		After:   d.str(),
+		Undoes:  d.u64(),
+		Undo:    d.bytes(),
+	}
+	if d.err != nil {
+		return a, d.err
+	}
+	if len(d.b) != 64 {
+		return a, errShort
+	}
+	copy(a.PrevHash[:], d.b[:32])
+	copy(a.Hash[:], d.b[32:])
+	return a, nil
+}

@@ -1,0 +1,223 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"steward/model"
+)
+
+// SchemaVersion is the layout of the file this steward writes. A file with
+// a higher version was written by a newer steward and is refused; a lower
+// one is migrated after a backup.
+const SchemaVersion = 1
+
+// The buckets. Keys are fixed-width big-endian where order matters, so a
+// cursor walk is the index scan the screens need.
+var (
+	bMeta     = []byte("meta")
+	bMembers  = []byte("members")  // member id (4) → member
+	bHandles  = []byte("handles")  // handle → member id (4)
+	bActivity = []byte("activity") // member id (4) → activity
+	bEvents   = []byte("events")   // event id → ledger seq, ref: the idempotency key
+	bLedger   = []byte("ledger")   // seq (8) → entry, append-only
+	bChunks   = []byte("chunks")   // member id (4) + first seq (8) → the member's seqs of one transaction
+	bScores   = []byte("scores")   // period + 0 + member id (4) → score
+	bBoard    = []byte("board")    // period + 0 + ^score (8) + member id (4) → ∅
+	bRanks    = []byte("ranks")    // period + 0 + member id (4) → rank when the period closed
+	bByName   = []byte("by_name")  // folded name + 0 + member id (4) → ∅
+	bByJoined = []byte("by_joined")
+	bByActive = []byte("by_active")
+	bRequests = []byte("requests")        // request id → request
+	bPending  = []byte("pending")         // time (8) + request id → ∅: the approvals queue
+	bMemReqs  = []byte("member_requests") // member id (4) + time (8) + request id → ∅
+	bStock    = []byte("stock")           // reward id → items left (absent: unlimited)
+	bCases    = []byte("cases")           // case id (8) → case
+	bOpen     = []byte("open_cases")      // ^priority (4) + first time (8) + case id (8) → ∅: the reports queue
+	bContent  = []byte("case_by_content") // subject id (4) + content → case id (8)
+	bReportID = []byte("report_ids")      // report id → case id (8): the idempotency key
+	bReporter = []byte("reporter_open")   // reporter id (4) + case id (8) → ∅, open cases only
+	bSubject  = []byte("subject_cases")   // subject id (4) + case id (8) → status
+	bNotes    = []byte("notes")           // member id (4) + seq (8) → note
+	bBadges   = []byte("badges")          // member id (4) + badge id → grant
+	bSanction = []byte("sanctions")       // member id (4) + seq (8) → sanction
+	bAudit    = []byte("audit")           // seq (8) → entry, hash-chained
+	bUndoable = []byte("undoable")        // actor + 0 + seq (8) → ∅, until undone
+)
+
+var allBuckets = [][]byte{bMeta, bMembers, bHandles, bActivity, bEvents, bLedger, bChunks,
+	bScores, bBoard, bRanks, bByName, bByJoined, bByActive, bRequests, bPending, bMemReqs,
+	bStock, bCases, bOpen, bContent, bReportID, bReporter, bSubject, bNotes, bBadges,
+	bSanction, bAudit, bUndoable}
+
+// Keys of the meta bucket.
+var (
+	kSchema      = []byte("schema")
+	kProgramme   = []byte("programme")
+	kProgRev     = []byte("programme_rev")
+	kMembers     = []byte("count_members")
+	kPending     = []byte("count_pending")
+	kOpen        = []byte("count_open")
+	kAuditHead   = []byte("audit_head")
+	kClosedMonth = []byte("closed_month")
+	kClosedWeek  = []byte("closed_week")
+	kCreated     = []byte("created")
+)
+
+func getU64(b *bolt.Bucket, k []byte) uint64 {
+	v := b.Get(k)
+	if len(v) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(v)
+}
+
+func putU64(b *bolt.Bucket, k []byte, v uint64) error {
+	return b.Put(k, u64key(v))
+}
+
+func addCount(b *bolt.Bucket, k []byte, delta int64) error {
+	return putU64(b, k, uint64(int64(getU64(b, k))+delta))
+}
+
+// schemaOf reads the version of an open file: 0 for a file no steward has
+// written yet.
+func schemaOf(tx *bolt.Tx) uint64 {
+	meta := tx.Bucket(bMeta)
+	if meta == nil {
+		return 0
+	}
+	return getU64(meta, kSchema)
+}
+
+// migrations take a file from version k to k+1. Version 0 is an empty file.
+var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
+	0: initSchema,
+}
+
+func initSchema(tx *bolt.Tx, now time.Time) error {
+	for _, name := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if meta.Get(kProgramme) == nil {
+		if err := putProgramme(tx, model.Default()); err != nil {
+			return err
+		}
+		if err := meta.Put(kCreated, timeKey(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare brings a freshly opened writable file to SchemaVersion, writing a
+// backup beside it first when there is data to migrate.
+func (s *Store) prepare(db *bolt.DB) error {
+	var version uint64
+	var hasData bool
+	if err := db.View(func(tx *bolt.Tx) error {
+		version = schemaOf(tx)
+		hasData = tx.Bucket(bMeta) != nil
+		return nil
+	}); err != nil {
+		return err
+	}
+	if version > SchemaVersion {
+		return fileErr(TooNew, s.path, nil, "written by a newer steward (schema %d; this one reads up to %d): upgrade steward", version, SchemaVersion)
+	}
+	if version == SchemaVersion {
+		return nil
+	}
+	if hasData {
+		backup := fmt.Sprintf("%s.schema%d-%s.bak", s.path, version, s.Now().Format("20060102T150405"))
+		if err := backupTo(db, backup); err != nil {
+			return fileErr(Unusable, s.path, err, "cannot write the backup before migrating: %v", err)
+		}
+		s.notice("migrating %s from schema %d to %d; backup written to %s", s.path, version, SchemaVersion, backup)
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		for v := schemaOf(tx); v < SchemaVersion; v++ {
+			step, ok := migrations[v]
+			if !ok {
+				return fmt.Errorf("no migration from schema %d", v)
+			}
+			if err := step(tx, s.Now()); err != nil {
+				return fmt.Errorf("migrating from schema %d: %w", v, err)
+			}
+			if err := putU64(tx.Bucket(bMeta), kSchema, v+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// notice tells the person at the terminal about something the store did on
+// its own, such as a migration.
+func (s *Store) notice(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "steward: "+format+"\n", args...)
+}
+
+// programmeFile is how the programme is kept in the file: JSON of the model
+// type, read once per change (the revision counter says when).
+func putProgramme(tx *bolt.Tx, p model.Programme) error {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	meta := tx.Bucket(bMeta)
+	if err := meta.Put(kProgramme, raw); err != nil {
+		return err
+	}
+	stock := tx.Bucket(bStock)
+	for _, r := range p.Rewards {
+		if r.Stock == model.Unlimited {
+			if err := stock.Delete([]byte(r.ID)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := putU64(stock, []byte(r.ID), uint64(r.Stock)); err != nil {
+			return err
+		}
+	}
+	return putU64(meta, kProgRev, getU64(meta, kProgRev)+1)
+}
+
+// programme returns the file's programme with the stock as it is now,
+// parsing it again only when another process changed it.
+func (s *Store) programme(tx *bolt.Tx) (model.Programme, error) {
+	meta := tx.Bucket(bMeta)
+	if meta == nil {
+		return model.Default(), nil
+	}
+	rev := getU64(meta, kProgRev)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.progOK || s.progRev != rev {
+		var p model.Programme
+		if err := json.Unmarshal(meta.Get(kProgramme), &p); err != nil {
+			return p, fileErr(Damaged, s.path, err, "the stored programme is damaged: %v", err)
+		}
+		s.prog, s.progRev, s.progOK = p, rev, true
+	}
+	p := s.prog
+	p.Rewards = append([]model.Reward(nil), p.Rewards...)
+	stock := tx.Bucket(bStock)
+	for i, r := range p.Rewards {
+		if v := stock.Get([]byte(r.ID)); v != nil {
+			p.Rewards[i].Stock = int64(binary.BigEndian.Uint64(v))
+		} else {
+			p.Rewards[i].Stock = model.Unlimited
+		}
+	}
+	return p, nil
+}

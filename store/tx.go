@@ -1,0 +1,459 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"steward/model"
+)
+
+// ErrNotFound is returned for a member, request or case that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// notFound names what was missing, keeping ErrNotFound for errors.Is.
+func notFound(what, key string) error {
+	return fmt.Errorf("%w: no %s %q", ErrNotFound, what, key)
+}
+
+// reader is one read transaction with the programme it runs under.
+type reader struct {
+	s    *Store
+	tx   *bolt.Tx
+	prog model.Programme
+	now  time.Time
+}
+
+func (s *Store) newReader(tx *bolt.Tx) (*reader, error) {
+	v := schemaOf(tx)
+	if v > SchemaVersion {
+		return nil, fileErr(TooNew, s.path, nil, "written by a newer steward (schema %d; this one reads up to %d): upgrade steward", v, SchemaVersion)
+	}
+	r := &reader{s: s, tx: tx, now: s.Now()}
+	if v == 0 {
+		r.prog = model.Default()
+		return r, nil
+	}
+	p, err := s.programme(tx)
+	if err != nil {
+		return nil, err
+	}
+	r.prog = p
+	return r, nil
+}
+
+// empty reports whether the file has no community yet.
+func (r *reader) empty() bool { return r.tx.Bucket(bMembers) == nil }
+
+func (r *reader) bucket(name []byte) *bolt.Bucket { return r.tx.Bucket(name) }
+
+func (r *reader) memberID(handle string) (uint32, bool) {
+	if r.empty() {
+		return 0, false
+	}
+	v := r.bucket(bHandles).Get([]byte(handle))
+	if len(v) != 4 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint32(v), true
+}
+
+func (r *reader) memberByID(id uint32) (model.Member, error) {
+	v := r.bucket(bMembers).Get(u32key(id))
+	if v == nil {
+		return model.Member{}, fmt.Errorf("%w: no member #%d", ErrNotFound, id)
+	}
+	return decodeMember(v)
+}
+
+func (r *reader) member(handle string) (uint32, model.Member, error) {
+	id, ok := r.memberID(handle)
+	if !ok {
+		return 0, model.Member{}, notFound("member", handle)
+	}
+	m, err := r.memberByID(id)
+	return id, m, err
+}
+
+func (r *reader) activity(id uint32) (model.Activity, error) {
+	return decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+}
+
+// count reads one of the counters kept so that tab counts never walk a
+// bucket.
+func (r *reader) count(k []byte) int {
+	if r.empty() {
+		return 0
+	}
+	return int(getU64(r.bucket(bMeta), k))
+}
+
+// writer is one write transaction. Member changes collect in memory and are
+// written once, with their indexes, when the transaction finishes: an import
+// batch that touches a member a thousand times rewrites them once.
+type writer struct {
+	reader
+	actor  string
+	dirty  map[uint32]*mstate
+	boards map[boardKey]int64
+	// deferClose leaves closing ended periods to the end of a multi-batch
+	// import, so a month is ranked only once all of its events are in.
+	deferClose bool
+}
+
+// mstate is a member loaded for change in this transaction.
+type mstate struct {
+	id    uint32
+	m     model.Member
+	orig  model.Member
+	isNew bool
+	act   *model.Activity
+	seqs  []uint64 // ledger entries written for this member in this transaction
+}
+
+type boardKey struct {
+	period string
+	id     uint32
+}
+
+func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
+	if schemaOf(tx) == 0 {
+		if err := initSchema(tx, s.Now()); err != nil {
+			return nil, err
+		}
+		if err := putU64(tx.Bucket(bMeta), kSchema, SchemaVersion); err != nil {
+			return nil, err
+		}
+	}
+	r, err := s.newReader(tx)
+	if err != nil {
+		return nil, err
+	}
+	tx.Bucket(bLedger).FillPercent = 1.0 // append-only: full pages
+	tx.Bucket(bAudit).FillPercent = 1.0
+	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, boards: map[boardKey]int64{}}, nil
+}
+
+// load returns the member for change.
+func (w *writer) load(handle string) (*mstate, error) {
+	id, ok := w.memberID(handle)
+	if !ok {
+		return nil, notFound("member", handle)
+	}
+	return w.loadID(id)
+}
+
+func (w *writer) loadID(id uint32) (*mstate, error) {
+	if ms, ok := w.dirty[id]; ok {
+		return ms, nil
+	}
+	m, err := w.memberByID(id)
+	if err != nil {
+		return nil, err
+	}
+	ms := &mstate{id: id, m: m, orig: m}
+	w.dirty[id] = ms
+	return ms, nil
+}
+
+// activityOf loads the member's activity for change.
+func (w *writer) activityOf(ms *mstate) (*model.Activity, error) {
+	if ms.act == nil {
+		a, err := w.activity(ms.id)
+		if err != nil {
+			return nil, err
+		}
+		ms.act = &a
+	}
+	return ms.act, nil
+}
+
+// create adds a new member; the caller has checked the handle is free.
+func (w *writer) create(m model.Member) (*mstate, error) {
+	seq, err := w.bucket(bMembers).NextSequence()
+	if err != nil {
+		return nil, err
+	}
+	if seq > 1<<32-1 {
+		return nil, errors.New("too many members")
+	}
+	id := uint32(seq)
+	if err := w.bucket(bHandles).Put([]byte(m.Handle), u32key(id)); err != nil {
+		return nil, err
+	}
+	if err := addCount(w.bucket(bMeta), kMembers, 1); err != nil {
+		return nil, err
+	}
+	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}}
+	w.dirty[id] = ms
+	// Every member has a place in the all-time ranking, which is also the
+	// members list sorted by points, even before they earn anything.
+	w.boards[boardKey{allKey, id}] += 0
+	return ms, nil
+}
+
+// post appends a ledger entry for the member and applies it to their cached
+// numbers and to the leaderboards of the entry's periods.
+func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
+	seq, err := w.bucket(bLedger).NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	if e.At.IsZero() {
+		e.At = w.now
+	}
+	if err := w.bucket(bLedger).Put(u64key(seq), encodeEntry(ms.id, e)); err != nil {
+		return 0, err
+	}
+	ms.m.Balance += e.Points
+	ms.m.Held += e.Held
+	ms.m.Qualifying += e.Qualifying
+	ms.seqs = append(ms.seqs, seq)
+	if e.Qualifying != 0 {
+		for _, p := range periodsOf(e.At) {
+			w.boards[boardKey{p, ms.id}] += e.Qualifying
+		}
+	}
+	return seq, nil
+}
+
+// finish writes every changed member with their indexes, then the
+// leaderboards. It runs once, at the end of the transaction.
+func (w *writer) finish() error {
+	ids := make([]uint32, 0, len(w.dirty))
+	for id := range w.dirty {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		if err := w.flushMember(w.dirty[id]); err != nil {
+			return err
+		}
+	}
+	if err := w.flushBoards(); err != nil {
+		return err
+	}
+	if w.deferClose {
+		return nil
+	}
+	return w.closePeriods()
+}
+
+func (w *writer) flushMember(ms *mstate) error {
+	key := u32key(ms.id)
+	if len(ms.seqs) > 0 {
+		if err := w.putChunk(ms); err != nil {
+			return err
+		}
+	}
+	tier, err := w.tierOf(ms)
+	if err != nil {
+		return err
+	}
+	ms.m.Tier, ms.m.TierAt = tier, w.now
+	if err := w.reindex(ms); err != nil {
+		return err
+	}
+	if err := w.bucket(bMembers).Put(key, encodeMember(ms.m)); err != nil {
+		return err
+	}
+	if ms.act != nil {
+		if err := w.bucket(bActivity).Put(key, encodeActivity(ms.act)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putChunk records which ledger entries this transaction wrote for the
+// member: one key per member per transaction, not one per entry, because a
+// secondary index written per row in random order costs ten times the
+// ingest itself.
+func (w *writer) putChunk(ms *mstate) error {
+	e := enc{b: make([]byte, 0, 2*len(ms.seqs))}
+	prev := ms.seqs[0]
+	e.u64(uint64(len(ms.seqs)))
+	for i, s := range ms.seqs {
+		if i == 0 {
+			continue
+		}
+		e.u64(s - prev)
+		prev = s
+	}
+	return w.bucket(bChunks).Put(cat(u32key(ms.id), u64key(ms.seqs[0])), e.b)
+}
+
+// tierOf computes the member's tier from their qualifying points in the
+// programme's window.
+func (w *writer) tierOf(ms *mstate) (int, error) {
+	if w.prog.TierWindow.Lifetime() {
+		return w.prog.TierFor(ms.m.Qualifying), nil
+	}
+	q, err := w.qualifyingSince(ms.id, w.now.AddDate(0, 0, -w.prog.TierWindow.Days))
+	if err != nil {
+		return 0, err
+	}
+	return w.prog.TierFor(q), nil
+}
+
+// qualifyingSince sums a member's qualifying points dated at or after from.
+func (r *reader) qualifyingSince(id uint32, from time.Time) (int64, error) {
+	var sum int64
+	err := r.eachEntry(id, func(e model.Entry) error {
+		if !e.At.Before(from) {
+			sum += e.Qualifying
+		}
+		return nil
+	})
+	return sum, err
+}
+
+// eachEntry walks a member's ledger entries in the order they were written.
+func (r *reader) eachEntry(id uint32, fn func(model.Entry) error) error {
+	ledger := r.bucket(bLedger)
+	c := r.bucket(bChunks).Cursor()
+	prefix := u32key(id)
+	for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+		seqs, err := decodeChunk(k, v)
+		if err != nil {
+			return err
+		}
+		for _, seq := range seqs {
+			_, e, err := decodeEntry(seq, ledger.Get(u64key(seq)))
+			if err != nil {
+				return fmt.Errorf("ledger entry %d: %w", seq, err)
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func decodeChunk(k, v []byte) ([]uint64, error) {
+	if len(k) != 12 {
+		return nil, errShort
+	}
+	first := binary.BigEndian.Uint64(k[4:])
+	d := dec{b: v}
+	n := d.u64()
+	if n == 0 || n > uint64(len(v))+1 {
+		return nil, errShort
+	}
+	seqs := make([]uint64, 0, n)
+	seqs = append(seqs, first)
+	for i := uint64(1); i < n && d.err == nil; i++ {
+		first += d.u64()
+		seqs = append(seqs, first)
+	}
+	return seqs, d.err
+}
+
+// reindex keeps the members' sort orders in step with the member.
+func (w *writer) reindex(ms *mstate) error {
+	idk := u32key(ms.id)
+	type index struct {
+		bucket   []byte
+		old, new []byte
+	}
+	idx := []index{
+		{bByName, nameKey(ms.orig.Name, ms.orig.Handle), nameKey(ms.m.Name, ms.m.Handle)},
+		{bByJoined, timeKey(ms.orig.Joined), timeKey(ms.m.Joined)},
+		{bByActive, timeKey(ms.orig.LastActive), timeKey(ms.m.LastActive)},
+	}
+	for _, ix := range idx {
+		if !ms.isNew && string(ix.old) == string(ix.new) {
+			continue
+		}
+		b := w.bucket(ix.bucket)
+		if !ms.isNew {
+			if err := b.Delete(cat(ix.old, idk)); err != nil {
+				return err
+			}
+		}
+		if err := b.Put(cat(ix.new, idk), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nameKey orders members by name, case-folded, the handle standing in for
+// an empty name. It is cut so that a 10,000-character name stays a short key.
+func nameKey(name, handle string) []byte {
+	if strings.TrimSpace(name) == "" {
+		name = handle
+	}
+	k := strings.ToLower(name)
+	if len(k) > 48 {
+		k = k[:48]
+	}
+	return append([]byte(k), 0)
+}
+
+// flushBoards moves each changed score to its new place in the period's
+// ranking, in key order.
+func (w *writer) flushBoards() error {
+	if len(w.boards) == 0 {
+		return nil
+	}
+	keys := make([]boardKey, 0, len(w.boards))
+	for k := range w.boards {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].period != keys[j].period {
+			return keys[i].period < keys[j].period
+		}
+		return keys[i].id < keys[j].id
+	})
+	scores, board := w.bucket(bScores), w.bucket(bBoard)
+	for _, k := range keys {
+		delta := w.boards[k]
+		sk := scoreKey(k.period, k.id)
+		old, had := int64(0), false
+		if v := scores.Get(sk); v != nil {
+			old, had = int64(binary.BigEndian.Uint64(v)), true
+		}
+		if delta == 0 && had {
+			continue
+		}
+		if had {
+			if err := board.Delete(boardEntryKey(k.period, old, k.id)); err != nil {
+				return err
+			}
+		}
+		now := old + delta
+		if err := scores.Put(sk, u64key(uint64(now))); err != nil {
+			return err
+		}
+		if err := board.Put(boardEntryKey(k.period, now, k.id), nil); err != nil {
+			return err
+		}
+	}
+	w.boards = map[boardKey]int64{}
+	return nil
+}
+
+func scoreKey(period string, id uint32) []byte {
+	return cat([]byte(period), []byte{0}, u32key(id))
+}
+
+// boardEntryKey sorts the highest score first: the score is inverted (and
+// offset so negative scores sort after every positive one).
+func boardEntryKey(period string, score int64, id uint32) []byte {
+	inv := ^(uint64(score) ^ (1 << 63))
+	return cat([]byte(period), []byte{0}, u64key(inv), u32key(id))
+}
+
+func boardScore(k []byte, prefixLen int) (int64, uint32) {
+	inv := binary.BigEndian.Uint64(k[prefixLen:])
+	score := int64((^inv) ^ (1 << 63))
+	return score, binary.BigEndian.Uint32(k[prefixLen+8:])
+}

@@ -167,3 +167,7 @@ func cat(parts ...[]byte) []byte {
 	}
 	return out
 }
+
+func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+func be32(b []byte) uint32 { return binary.BigEndian.Uint32(b) }

@@ -37,6 +37,10 @@ type ImportOptions struct {
 	// Progress, when set, is called after each batch with the rows written
 	// so far and the rows to write in all.
 	Progress func(done, total int)
+	// Trusted skips the validating pass, for rows made by steward itself
+	// (the demo); Total then says how many rows to expect.
+	Trusted bool
+	Total   int
 }
 
 // MaxProblems is how many problems an import lists before it only counts.
@@ -87,15 +91,18 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 	sort.SliceStable(srcs, func(i, j int) bool { return kindOrder[srcs[i].Kind] < kindOrder[srcs[j].Kind] })
 	rep := ImportReport{DryRun: opt.DryRun}
 	v := newValidator(s)
-	for _, src := range srcs {
-		if err := v.pass(src, &rep); err != nil {
-			return rep, err
+	total := opt.Total
+	if !opt.Trusted {
+		for _, src := range srcs {
+			if err := v.pass(src, &rep); err != nil {
+				return rep, err
+			}
 		}
+		if rep.Rejected > 0 && !opt.SkipInvalid {
+			return rep, ErrRejected
+		}
+		total = rep.Read - rep.Rejected
 	}
-	if rep.Rejected > 0 && !opt.SkipInvalid {
-		return rep, ErrRejected
-	}
-	total := rep.Read - rep.Rejected
 	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, total: total}
 	var err error
 	if opt.DryRun {
@@ -374,6 +381,9 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 		}
 		if err != nil {
 			return err
+		}
+		if iw.opt.Trusted {
+			iw.rep.Read++
 		}
 		line := rowLine(row)
 		if iw.bad[src.Name][line] {

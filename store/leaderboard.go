@@ -2,7 +2,9 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"sort"
 	"time"
 
 	"steward/model"
@@ -219,7 +221,7 @@ func (w *writer) closePeriods() error {
 		if err := w.snapshotRanks(prevWeek); err != nil {
 			return err
 		}
-		if err := w.snapshotRanks(allKey); err != nil {
+		if err := w.snapshotAllTime(curWeek); err != nil {
 			return err
 		}
 		if err := meta.Put(kClosedWeek, []byte(curWeek)); err != nil {
@@ -265,6 +267,53 @@ func (w *writer) snapshotRanks(period string) error {
 	}
 	for _, kv := range puts {
 		if err := ranks.Put(kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return ranks.Put(prefix, []byte{1})
+}
+
+// snapshotAllTime records the all-time ranks as they stood when the week
+// began: each member's all-time score minus what they earned this week.
+// The movement column of the all-time board compares with it.
+func (w *writer) snapshotAllTime(week string) error {
+	if err := w.flushBoards(); err != nil {
+		return err
+	}
+	type standing struct {
+		score int64
+		id    uint32
+	}
+	var list []standing
+	scores := w.bucket(bScores)
+	if err := w.walkBoard(allKey, func(_ int, score int64, id uint32, _ model.Member) bool {
+		if v := scores.Get(scoreKey(week, id)); len(v) == 8 {
+			score -= int64(binary.BigEndian.Uint64(v))
+		}
+		if score > 0 {
+			list = append(list, standing{score, id})
+		}
+		return true
+	}); err != nil {
+		return err
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].score > list[j].score })
+	ranks := w.bucket(bRanks)
+	prefix := []byte(allKey + "\x00")
+	c := ranks.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := ranks.Delete(k); err != nil {
+			return err
+		}
+	}
+	rank := 0
+	for i, s := range list {
+		if i == 0 || s.score != list[i-1].score {
+			rank = i + 1
+		}
+		e := enc{}
+		e.u64(uint64(rank))
+		if err := ranks.Put(scoreKey(allKey, s.id), e.b); err != nil {
 			return err
 		}
 	}

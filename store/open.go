@@ -113,6 +113,12 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 	}
 	for {
 		db, err := openContained(s.path, opts)
+		if err == nil && write {
+			if err := s.prepare(db); err != nil {
+				db.Close()
+				return nil, s.classify(err)
+			}
+		}
 		if err == nil {
 			return db, nil
 		}
@@ -261,4 +267,21 @@ func classifyWriteError(path string, err error) error {
 		}
 	}
 	return err
+}
+
+// Stamp identifies the file's current state without opening it: it changes
+// whenever any process commits a write. The console polls it to notice a
+// script's import.
+type Stamp struct {
+	Size    int64
+	ModTime time.Time
+}
+
+// Stamp reads the file's stamp; a missing file has the zero stamp.
+func (s *Store) Stamp() Stamp {
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return Stamp{}
+	}
+	return Stamp{Size: fi.Size(), ModTime: fi.ModTime()}
 }

@@ -14,13 +14,13 @@ import (
 // when stderr is a terminal; otherwise it stays silent, so logs of scripts
 // are not filled with carriage returns.
 type progressBar struct {
-	w       io.Writer
-	label   string
-	on      bool
-	bar     progress.Model
-	start   time.Time
-	last    time.Time
-	drawn   bool
+	w     io.Writer
+	label string
+	on    bool
+	bar   progress.Model
+	start time.Time
+	last  time.Time
+	drawn bool
 }
 
 func newProgress(w io.Writer, label string, quiet bool) *progressBar {

@@ -43,7 +43,7 @@ type plan struct {
 	opt     Options
 	start   time.Time
 	members []ingest.MemberRow
-	events  []int     // events each member will make
+	events  []int // events each member will make
 	spans   [][2]time.Time
 	total   int
 }
@@ -199,11 +199,11 @@ type pending struct {
 
 type queue []pending
 
-func (q queue) Len() int            { return len(q) }
-func (q queue) Less(i, j int) bool  { return q[i].at.Before(q[j].at) }
-func (q queue) Swap(i, j int)       { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)         { *q = append(*q, x.(pending)) }
-func (q *queue) Pop() any           { old := *q; x := old[len(old)-1]; *q = old[:len(old)-1]; return x }
+func (q queue) Len() int           { return len(q) }
+func (q queue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
+func (q queue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)        { *q = append(*q, x.(pending)) }
+func (q *queue) Pop() any          { old := *q; x := old[len(old)-1]; *q = old[:len(old)-1]; return x }
 
 type events struct {
 	p   *plan

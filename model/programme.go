@@ -9,13 +9,13 @@ import (
 // tiers, badges, rewards and guidelines. Default() gives a sensible one; a
 // TOML file can replace it.
 type Programme struct {
-	WelcomeBonus int64          // points on joining
-	Actions      []ActionRule   // what each kind of activity earns
-	Tiers        []Tier         // in increasing threshold; Tiers[0].Threshold is 0
-	TierWindow   Window         // which qualifying points count towards a tier
-	Badges       []Badge        // automatic and manual
-	Rewards      []Reward       // the catalogue
-	Guidelines   []Guideline    // the rules members agree to
+	WelcomeBonus int64           // points on joining
+	Actions      []ActionRule    // what each kind of activity earns
+	Tiers        []Tier          // in increasing threshold; Tiers[0].Threshold is 0
+	TierWindow   Window          // which qualifying points count towards a tier
+	Badges       []Badge         // automatic and manual
+	Rewards      []Reward        // the catalogue
+	Guidelines   []Guideline     // the rules members agree to
 	Ladder       []time.Duration // suggested suspension lengths, by prior penalties
 	LadderWindow time.Duration   // how far back penalties count on the ladder
 	ExcludeTags  []string        // members with these tags are left off leaderboards
@@ -55,11 +55,11 @@ type BadgeRule uint8
 
 // The rules a badge can follow.
 const (
-	Manual    BadgeRule = iota + 1 // given by a moderator with a personal note
-	CountOf                        // N events of a kind
-	FirstOf                        // the first event of a kind
-	StreakOf                       // N consecutive UTC days with activity
-	TopOfMonth                     // in the top N of a calendar month's leaderboard
+	Manual     BadgeRule = iota + 1 // given by a moderator with a personal note
+	CountOf                         // N events of a kind
+	FirstOf                         // the first event of a kind
+	StreakOf                        // N consecutive UTC days with activity
+	TopOfMonth                      // in the top N of a calendar month's leaderboard
 )
 
 var badgeRuleNames = [...]string{"", "manual", "count", "first", "streak", "top_month"}

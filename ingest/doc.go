@@ -1,0 +1,2 @@
+// Package ingest reads import files (CSV, JSON Lines) into validated rows.
+package ingest

@@ -21,7 +21,7 @@ func FormatDuration(d time.Duration) string {
 	case d%time.Minute == 0:
 		return itoa(int64(d/time.Minute)) + "m"
 	default:
-		return strings.TrimSuffix(d.String(), "0s")
+		return d.String()
 	}
 }
 

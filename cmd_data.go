@@ -261,7 +261,11 @@ func runProgram(e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := model.ParseProgramme(*apply, raw)
+	shown := *apply
+	if shown == "-" {
+		shown = "stdin"
+	}
+	p, err := model.ParseProgramme(shown, raw)
 	if err != nil {
 		return err
 	}

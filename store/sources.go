@@ -19,6 +19,7 @@ func FileSource(name string, kind ingest.Kind, format string, stdin io.Reader, n
 	}
 	path, cleanup := name, func() {}
 	if name == "-" {
+		name = "stdin" // what problems are reported against
 		tmp, err := os.CreateTemp("", "steward-stdin-*")
 		if err != nil {
 			return Source{}, cleanup, err

@@ -82,6 +82,20 @@ func (r *reader) checkLedger(rep *CheckReport) (map[uint32]*sums, error) {
 		recent[cur], recent[prev] = true, true
 	}
 	owner := map[uint64]uint32{}
+	// claim checks that a member's history lists only their own entries,
+	// each once.
+	claim := func(id uint32, seqs []uint64) {
+		for _, seq := range seqs {
+			o, ok := owner[seq]
+			switch {
+			case !ok:
+				rep.add("member #%d's history lists ledger entry %d, which does not exist or is listed twice", id, seq)
+			case o != id:
+				rep.add("member #%d's history lists ledger entry %d of member #%d", id, seq, o)
+			}
+			delete(owner, seq)
+		}
+	}
 	err := r.bucket(bLedger).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
 		id, e, err := decodeEntry(seq, v)
@@ -119,17 +133,19 @@ func (r *reader) checkLedger(rep *CheckReport) (map[uint32]*sums, error) {
 			rep.add("chunk %x: %v", k, err)
 			return nil
 		}
-		id := binary.BigEndian.Uint32(k[:4])
-		for _, seq := range seqs {
-			o, ok := owner[seq]
-			switch {
-			case !ok:
-				rep.add("member #%d's history lists ledger entry %d, which does not exist or is listed twice", id, seq)
-			case o != id:
-				rep.add("member #%d's history lists ledger entry %d of member #%d", id, seq, o)
-			}
-			delete(owner, seq)
+		claim(binary.BigEndian.Uint32(k[:4]), seqs)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = r.bucket(bActivity).ForEach(func(k, v []byte) error {
+		_, tail, err := decodeActivity(v)
+		if err != nil {
+			rep.add("activity of member #%d: %v", be32(k), err)
+			return nil
 		}
+		claim(be32(k), tail)
 		return nil
 	})
 	for seq, id := range owner {
@@ -175,7 +191,7 @@ func (r *reader) checkMembers(rep *CheckReport, ledger map[uint32]*sums) error {
 		} else if m.Tier != want {
 			rep.add("%s: tier %s but their points make %s", h, r.prog.TierName(m.Tier), r.prog.TierName(want))
 		}
-		if _, err := decodeActivity(activity.Get(k)); err != nil {
+		if _, _, err := decodeActivity(activity.Get(k)); err != nil {
 			rep.add("%s: activity: %v", h, err)
 		}
 		for _, ix := range []struct {

@@ -116,6 +116,33 @@ func (s *Store) History(handle string, before uint64, limit int) ([]model.Entry,
 			return err
 		}
 		ledger := r.bucket(bLedger)
+		// Newest first: the tail kept in the activity record, then the
+		// chunks from the last one back.
+		emit := func(seqs []uint64) (bool, error) {
+			for i := len(seqs) - 1; i >= 0; i-- {
+				if before != 0 && seqs[i] >= before {
+					continue
+				}
+				if len(out) == limit {
+					more = true
+					return false, nil
+				}
+				_, e, err := decodeEntry(seqs[i], ledger.Get(u64key(seqs[i])))
+				if err != nil {
+					return false, err
+				}
+				e.Member = handle
+				out = append(out, e)
+			}
+			return true, nil
+		}
+		_, tail, err := decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+		if err != nil {
+			return err
+		}
+		if goOn, err := emit(tail); !goOn || err != nil {
+			return err
+		}
 		prefix := u32key(id)
 		c := r.bucket(bChunks).Cursor()
 		k := seekLast(c, prefix)
@@ -132,20 +159,8 @@ func (s *Store) History(handle string, before uint64, limit int) ([]model.Entry,
 			if err != nil {
 				return err
 			}
-			for i := len(seqs) - 1; i >= 0; i-- {
-				if before != 0 && seqs[i] >= before {
-					continue
-				}
-				if len(out) == limit {
-					more = true
-					return nil
-				}
-				_, e, err := decodeEntry(seqs[i], ledger.Get(u64key(seqs[i])))
-				if err != nil {
-					return err
-				}
-				e.Member = handle
-				out = append(out, e)
+			if goOn, err := emit(seqs); !goOn || err != nil {
+				return err
 			}
 		}
 		return nil

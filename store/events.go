@@ -63,7 +63,7 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 	if ev.At.After(ms.m.LastActive) {
 		ms.m.LastActive = ev.At
 	}
-	for _, b := range w.prog.NewBadges(act, func(id string) bool { return w.holds(ms.id, id) }) {
+	for _, b := range w.prog.NewBadges(act, func(id string) bool { return w.holdsBadge(ms, id) }) {
 		if _, err := w.grant(ms, b, "", b.About, ev.At); err != nil {
 			return 0, false, err
 		}
@@ -101,15 +101,24 @@ func restrictedAt(m model.Member, t time.Time) bool {
 }
 
 // memberEntries walks the member's entries, including those this
-// transaction wrote and has not indexed yet.
+// transaction wrote and has not filed yet.
 func (w *writer) memberEntries(ms *mstate, fn func(model.Entry) error) error {
-	if !ms.isNew {
-		if err := w.eachEntry(ms.id, fn); err != nil {
-			return err
-		}
+	if _, err := w.activityOf(ms); err != nil {
+		return err
 	}
 	ledger := w.bucket(bLedger)
-	for _, seq := range ms.seqs {
+	c := w.bucket(bChunks).Cursor()
+	prefix := u32key(ms.id)
+	var seqs []uint64
+	for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
+		chunk, err := decodeChunk(k, v)
+		if err != nil {
+			return err
+		}
+		seqs = append(seqs, chunk...)
+	}
+	seqs = append(append(seqs, ms.tail...), ms.seqs...)
+	for _, seq := range seqs {
 		_, e, err := decodeEntry(seq, ledger.Get(u64key(seq)))
 		if err != nil {
 			return err

@@ -35,9 +35,10 @@ func (r *reader) holds(id uint32, badge string) bool {
 
 // grant gives a badge unless the member holds it already.
 func (w *writer) grant(ms *mstate, b model.Badge, by, note string, at time.Time) (bool, error) {
-	if w.holds(ms.id, b.ID) {
+	if w.holdsBadge(ms, b.ID) {
 		return false, nil
 	}
+	ms.badges[b.ID] = true
 	g := model.BadgeGrant{Badge: b.ID, At: at, By: by, Note: note}
 	return true, w.bucket(bBadges).Put(cat(u32key(ms.id), []byte(b.ID)), encodeGrant(g))
 }

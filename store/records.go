@@ -60,8 +60,12 @@ func decodeMember(b []byte) (model.Member, error) {
 	return m, d.err
 }
 
-func encodeActivity(a *model.Activity) []byte {
-	e := enc{b: make([]byte, 0, 32+24*len(a.Kinds))}
+// The activity record also keeps the member's newest ledger positions (the
+// tail of their history), so that an import batch writes one record per
+// member instead of inserting into a per-member index; a full tail moves to
+// the chunks bucket as one key.
+func encodeActivity(a *model.Activity, tail []uint64) []byte {
+	e := enc{b: make([]byte, 0, 32+24*len(a.Kinds)+2*len(tail))}
 	e.u8(recordV1)
 	e.u64(uint64(len(a.Kinds)))
 	for _, k := range a.Kinds {
@@ -80,21 +84,27 @@ func encodeActivity(a *model.Activity) []byte {
 	e.i64(int64(a.ReportsDecided))
 	e.i64(int64(a.ReportsUpheld))
 	e.bool(a.ReferralPaid)
+	e.u64(uint64(len(tail)))
+	prev := uint64(0)
+	for _, s := range tail {
+		e.u64(s - prev)
+		prev = s
+	}
 	return e.b
 }
 
-func decodeActivity(b []byte) (model.Activity, error) {
+func decodeActivity(b []byte) (model.Activity, []uint64, error) {
 	var a model.Activity
 	if b == nil {
-		return a, nil
+		return a, nil, nil
 	}
 	d := dec{b: b}
 	if err := checkVersion(&d, "activity"); err != nil {
-		return a, err
+		return a, nil, err
 	}
 	n := d.u64()
 	if n > uint64(len(d.b)) {
-		return a, errShort
+		return a, nil, errShort
 	}
 	a.Kinds = make([]model.KindStats, 0, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
@@ -115,7 +125,20 @@ func decodeActivity(b []byte) (model.Activity, error) {
 	a.ReportsDecided = int32(d.i64())
 	a.ReportsUpheld = int32(d.i64())
 	a.ReferralPaid = d.bool()
-	return a, d.err
+	n = d.u64()
+	if n > uint64(len(d.b)) {
+		return a, nil, errShort
+	}
+	var tail []uint64
+	if n > 0 {
+		tail = make([]uint64, 0, n)
+	}
+	prev := uint64(0)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		prev += d.u64()
+		tail = append(tail, prev)
+	}
+	return a, tail, d.err
 }
 
 // Ledger entries name their member by internal id: a handle repeated on ten

@@ -81,7 +81,8 @@ func (r *reader) member(handle string) (uint32, model.Member, error) {
 }
 
 func (r *reader) activity(id uint32) (model.Activity, error) {
-	return decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+	a, _, err := decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+	return a, err
 }
 
 // count reads one of the counters kept so that tab counts never walk a
@@ -100,6 +101,7 @@ type writer struct {
 	reader
 	actor  string
 	dirty  map[uint32]*mstate
+	byHandle map[string]*mstate
 	boards map[boardKey]int64
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
@@ -113,7 +115,11 @@ type mstate struct {
 	orig  model.Member
 	isNew bool
 	act   *model.Activity
+	tail  []uint64 // the newest ledger positions, kept in the activity record
 	seqs  []uint64 // ledger entries written for this member in this transaction
+	// badges caches which badges the member holds, read once per
+	// transaction: pricing asks for every event.
+	badges map[string]bool
 }
 
 type boardKey struct {
@@ -136,16 +142,23 @@ func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
 	}
 	tx.Bucket(bLedger).FillPercent = 1.0 // append-only: full pages
 	tx.Bucket(bAudit).FillPercent = 1.0
-	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, boards: map[boardKey]int64{}}, nil
+	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, boards: map[boardKey]int64{}}, nil
 }
 
 // load returns the member for change.
 func (w *writer) load(handle string) (*mstate, error) {
+	if ms, ok := w.byHandle[handle]; ok {
+		return ms, nil
+	}
 	id, ok := w.memberID(handle)
 	if !ok {
 		return nil, notFound("member", handle)
 	}
-	return w.loadID(id)
+	ms, err := w.loadID(id)
+	if err == nil {
+		w.byHandle[handle] = ms
+	}
+	return ms, err
 }
 
 func (w *writer) loadID(id uint32) (*mstate, error) {
@@ -164,13 +177,28 @@ func (w *writer) loadID(id uint32) (*mstate, error) {
 // activityOf loads the member's activity for change.
 func (w *writer) activityOf(ms *mstate) (*model.Activity, error) {
 	if ms.act == nil {
-		a, err := w.activity(ms.id)
+		a, tail, err := decodeActivity(w.bucket(bActivity).Get(u32key(ms.id)))
 		if err != nil {
 			return nil, err
 		}
-		ms.act = &a
+		ms.act, ms.tail = &a, tail
 	}
 	return ms.act, nil
+}
+
+// holdsBadge reads through the transaction's cache of the member's badges.
+func (w *writer) holdsBadge(ms *mstate, badge string) bool {
+	if ms.badges == nil {
+		ms.badges = map[string]bool{}
+		prefix := u32key(ms.id)
+		c := w.bucket(bBadges).Cursor()
+		for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
+			if g, err := decodeGrant(v); err == nil && !g.Revoked {
+				ms.badges[g.Badge] = true
+			}
+		}
+	}
+	return ms.badges[badge]
 }
 
 // create adds a new member; the caller has checked the handle is free.
@@ -189,8 +217,9 @@ func (w *writer) create(m model.Member) (*mstate, error) {
 	if err := addCount(w.bucket(bMeta), kMembers, 1); err != nil {
 		return nil, err
 	}
-	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}}
+	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}, badges: map[string]bool{}}
 	w.dirty[id] = ms
+	w.byHandle[m.Handle] = ms
 	// Every member has a place in the all-time ranking, which is also the
 	// members list sorted by points, even before they earn anything.
 	w.boards[boardKey{allKey, id}] += 0
@@ -247,8 +276,16 @@ func (w *writer) finish() error {
 func (w *writer) flushMember(ms *mstate) error {
 	key := u32key(ms.id)
 	if len(ms.seqs) > 0 {
-		if err := w.putChunk(ms); err != nil {
+		if _, err := w.activityOf(ms); err != nil {
 			return err
+		}
+		ms.tail = append(ms.tail, ms.seqs...)
+		ms.seqs = nil
+		if len(ms.tail) >= tailSize {
+			if err := w.putChunk(ms.id, ms.tail); err != nil {
+				return err
+			}
+			ms.tail = nil
 		}
 	}
 	tier, err := w.tierOf(ms)
@@ -263,29 +300,32 @@ func (w *writer) flushMember(ms *mstate) error {
 		return err
 	}
 	if ms.act != nil {
-		if err := w.bucket(bActivity).Put(key, encodeActivity(ms.act)); err != nil {
+		if err := w.bucket(bActivity).Put(key, encodeActivity(ms.act, ms.tail)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// putChunk records which ledger entries this transaction wrote for the
-// member: one key per member per transaction, not one per entry, because a
-// secondary index written per row in random order costs ten times the
-// ingest itself.
-func (w *writer) putChunk(ms *mstate) error {
-	e := enc{b: make([]byte, 0, 2*len(ms.seqs))}
-	prev := ms.seqs[0]
-	e.u64(uint64(len(ms.seqs)))
-	for i, s := range ms.seqs {
+// tailSize is how many ledger positions a member's activity record keeps
+// before they move to the chunks bucket.
+const tailSize = 256
+
+// putChunk files a full tail of a member's ledger positions under one key. A
+// member's history is thus their chunks, then their tail: an index written
+// per entry, in random member order, would cost ten times the ingest.
+func (w *writer) putChunk(id uint32, seqs []uint64) error {
+	e := enc{b: make([]byte, 0, 2*len(seqs))}
+	prev := seqs[0]
+	e.u64(uint64(len(seqs)))
+	for i, s := range seqs {
 		if i == 0 {
 			continue
 		}
 		e.u64(s - prev)
 		prev = s
 	}
-	return w.bucket(bChunks).Put(cat(u32key(ms.id), u64key(ms.seqs[0])), e.b)
+	return w.bucket(bChunks).Put(cat(u32key(id), u64key(seqs[0])), e.b)
 }
 
 // tierOf computes the member's tier from their qualifying points in the
@@ -294,11 +334,15 @@ func (w *writer) tierOf(ms *mstate) (int, error) {
 	if w.prog.TierWindow.Lifetime() {
 		return w.prog.TierFor(ms.m.Qualifying), nil
 	}
-	q, err := w.qualifyingSince(ms.id, w.now.AddDate(0, 0, -w.prog.TierWindow.Days))
-	if err != nil {
-		return 0, err
-	}
-	return w.prog.TierFor(q), nil
+	from := w.now.AddDate(0, 0, -w.prog.TierWindow.Days)
+	var q int64
+	err := w.memberEntries(ms, func(e model.Entry) error {
+		if !e.At.Before(from) {
+			q += e.Qualifying
+		}
+		return nil
+	})
+	return w.prog.TierFor(q), err
 }
 
 // qualifyingSince sums a member's qualifying points dated at or after from.
@@ -316,13 +360,7 @@ func (r *reader) qualifyingSince(id uint32, from time.Time) (int64, error) {
 // eachEntry walks a member's ledger entries in the order they were written.
 func (r *reader) eachEntry(id uint32, fn func(model.Entry) error) error {
 	ledger := r.bucket(bLedger)
-	c := r.bucket(bChunks).Cursor()
-	prefix := u32key(id)
-	for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
-		seqs, err := decodeChunk(k, v)
-		if err != nil {
-			return err
-		}
+	each := func(seqs []uint64) error {
 		for _, seq := range seqs {
 			_, e, err := decodeEntry(seq, ledger.Get(u64key(seq)))
 			if err != nil {
@@ -332,8 +370,24 @@ func (r *reader) eachEntry(id uint32, fn func(model.Entry) error) error {
 				return err
 			}
 		}
+		return nil
 	}
-	return nil
+	c := r.bucket(bChunks).Cursor()
+	prefix := u32key(id)
+	for k, v := c.Seek(prefix); k != nil && strings.HasPrefix(string(k), string(prefix)); k, v = c.Next() {
+		seqs, err := decodeChunk(k, v)
+		if err != nil {
+			return err
+		}
+		if err := each(seqs); err != nil {
+			return err
+		}
+	}
+	_, tail, err := decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+	if err != nil {
+		return err
+	}
+	return each(tail)
 }
 
 func decodeChunk(k, v []byte) ([]uint64, error) {

@@ -196,6 +196,9 @@ func (w *writer) revoke(ms *mstate, badge string) error {
 		return err
 	}
 	g.Revoked = true
+	if ms.badges != nil {
+		delete(ms.badges, badge)
+	}
 	return w.bucket(bBadges).Put(key, encodeGrant(g))
 }
 

@@ -1,0 +1,116 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"steward/ingest"
+)
+
+// Leaderboards: all time, month and week; ranks shared by ties; restricted
+// and excluded members left off; movement across a week boundary.
+
+// rtBoard writes a leaderboard as "rank:handle:points:move" items, move
+// being +n, -n, =, new or ? (unknown).
+func rtBoard(t testing.TB, s *Store, p Period) string {
+	t.Helper()
+	rows, err := s.Leaderboard(p, 100)
+	rtOK(t, err)
+	var parts []string
+	for _, r := range rows {
+		move := "?"
+		switch {
+		case r.New:
+			move = "new"
+		case !r.Known:
+		case r.Move == 0:
+			move = "="
+		default:
+			move = fmt.Sprintf("%+d", r.Move)
+		}
+		parts = append(parts, fmt.Sprintf("%d:%s:%d:%s", r.Rank, r.Member.Handle, r.Points, move))
+	}
+	return strings.Join(parts, " ")
+}
+
+func rtAward(t testing.TB, s *Store, handle string, points int64) {
+	t.Helper()
+	if _, err := s.Award(handle, points, "activity"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLeaderboardRanksTiesAndExclusions(t *testing.T) {
+	t.Parallel()
+	s, now := newStore(t)
+	rtJoin(t, s, "alice", "bob", "carol", "erin", "frank", "gina")
+	importText(t, s, ingest.Members, rtLines(rtMemberHeader, []string{"dave,Dave,2026-09-01,staff;moderator,"}))
+	for h, p := range map[string]int64{"alice": 100, "bob": 100, "carol": 50, "dave": 200, "erin": 300, "frank": 150} {
+		rtAward(t, s, h, p)
+	}
+	_, err := s.Suspend("erin", 48*time.Hour, "spam")
+	rtOK(t, err)
+	_, err = s.Ban("frank", "threats")
+	rtOK(t, err)
+	// Equal scores share a rank; the next rank skips. Gina has only her
+	// welcome bonus, from September: on the all-time board only. When the
+	// week began everyone had that bonus alone and shared rank 1.
+	rtWant(t, "all time", rtBoard(t, s, AllTime), "1:alice:110:= 1:bob:110:= 3:carol:60:-2 4:gina:10:-3")
+	rtWant(t, "month", rtBoard(t, s, ThisMonth), "1:alice:100:new 1:bob:100:new 3:carol:50:new")
+	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:100:new 1:bob:100:new 3:carol:50:new")
+	rows, err := s.Leaderboard(AllTime, 2)
+	rtOK(t, err)
+	if len(rows) != 2 || rows[0].Tier != "Beginner" {
+		t.Errorf("top 2: %+v", rows)
+	}
+	// Erin's suspension runs out on Sunday: she is back without any write.
+	rtSet(now, t0.Add(49*time.Hour))
+	rtWant(t, "all time after the suspension", rtBoard(t, s, AllTime), "1:erin:310:= 2:alice:110:-1 2:bob:110:-1 4:carol:60:-3 5:gina:10:-4")
+	mustCheck(t, s)
+}
+
+func TestLeaderboardMovementAcrossAWeek(t *testing.T) {
+	t.Parallel()
+	s, now := newStore(t) // Friday 20 November 2026, ISO week 47
+	rtJoin(t, s, "alice", "bob", "carol", "dave")
+	rtAward(t, s, "alice", 100)
+	rtAward(t, s, "bob", 50)
+	rtAward(t, s, "carol", 20)
+	rtWant(t, "week 47", rtBoard(t, s, ThisWeek), "1:alice:100:new 2:bob:50:new 3:carol:20:new")
+	// Monday of week 48.
+	rtSet(now, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	rtAward(t, s, "carol", 200)
+	rtAward(t, s, "bob", 10)
+	rtAward(t, s, "dave", 5)
+	rtWant(t, "week 48", rtBoard(t, s, ThisWeek), "1:carol:200:+2 2:bob:10:= 3:dave:5:new")
+	// All time compares with the ranks as the week began (dave had his
+	// September welcome).
+	rtWant(t, "all time", rtBoard(t, s, AllTime), "1:carol:230:+2 2:alice:110:-1 3:bob:70:-1 4:dave:15:=")
+	// October's board (the month before) was empty: everyone is new.
+	rtWant(t, "month", rtBoard(t, s, ThisMonth), "1:carol:220:new 2:alice:100:new 3:bob:60:new 4:dave:5:new")
+	mustCheck(t, s)
+}
+
+// Before any write closes the week, the week's movement is read from last
+// week's board directly: here an event imported on Sunday evening is dated
+// Monday morning (a day ahead is allowed).
+func TestLeaderboardMovementBeforeTheWeekCloses(t *testing.T) {
+	t.Parallel()
+	s, now := newStore(t)
+	rtJoin(t, s, "alice", "bob", "carol")
+	rtAward(t, s, "bob", 100)
+	rtAward(t, s, "alice", 50)
+	rtAward(t, s, "carol", 20)
+	rtSet(now, time.Date(2026, 11, 22, 23, 0, 0, 0, time.UTC))
+	rtEvents(t, s, "e1,alice,post,2026-11-23T09:00:00Z", "e2,carol,answer,2026-11-23T09:30:00Z")
+	rtSet(now, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
+	rtWant(t, "week 48, before any write", rtBoard(t, s, ThisWeek), "1:carol:10:+2 2:alice:5:=")
+	mustCheck(t, s)
+	// The first write of the week closes week 47 with the same ranks.
+	_, err := s.AddNote("bob", "hi")
+	rtOK(t, err)
+	rtWant(t, "week 48, after a write", rtBoard(t, s, ThisWeek), "1:carol:10:+2 2:alice:5:=")
+	mustCheck(t, s)
+}

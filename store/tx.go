@@ -99,10 +99,10 @@ func (r *reader) count(k []byte) int {
 // batch that touches a member a thousand times rewrites them once.
 type writer struct {
 	reader
-	actor  string
-	dirty  map[uint32]*mstate
+	actor    string
+	dirty    map[uint32]*mstate
 	byHandle map[string]*mstate
-	boards map[boardKey]int64
+	boards   map[boardKey]int64
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -163,7 +164,13 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 			default:
 				v.Action, v.Duration, v.Reason = model.Suspension, 24*time.Hour, "cool-off after a heated exchange"
 			}
-			if _, err := b.Decide(ids[i], v); err != nil {
+			if _, err := b.Decide(ids[i], v); errors.Is(err, store.ErrInvalid) {
+				// Nothing left to deduct: a warning instead.
+				v = store.Verdict{Action: model.Warning, Reason: "reminder of the guidelines"}
+				if _, err := b.Decide(ids[i], v); err != nil {
+					return err
+				}
+			} else if err != nil {
 				return err
 			}
 		}

@@ -20,6 +20,7 @@ type undoPlan struct {
 	Badge     string      `json:"badge,omitempty"`
 	Note      uint64      `json:"note,omitempty"`
 	Prev      *statusSnap `json:"prev,omitempty"`
+	After     *statusSnap `json:"after,omitempty"` // what the action left: undo restores Prev only over it
 	Reporters []string    `json:"reporters,omitempty"`
 	Upheld    bool        `json:"upheld,omitempty"`
 }

@@ -59,3 +59,17 @@ func writeSnapshot(db *bolt.DB, out string) (int64, error) {
 	}
 	return n, nil
 }
+
+// scratch is where a dry run may write: the store itself when its file
+// exists (the dry run's transaction is rolled back), or a throwaway file
+// when it does not, so that a dry run never creates the database.
+func (s *Store) scratch() (*Store, func(), error) {
+	if _, err := os.Stat(s.path); err == nil {
+		return s, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "steward-dry-run-")
+	if err != nil {
+		return nil, nil, err
+	}
+	return Open(filepath.Join(dir, "dry-run.db"), s.opt), func() { os.RemoveAll(dir) }, nil
+}

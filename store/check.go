@@ -113,8 +113,7 @@ func (r *reader) checkLedger(rep *CheckReport) (map[uint32]*sums, error) {
 		s.qualifying += e.Qualifying
 		s.entries++
 		if e.Qualifying != 0 {
-			ps := periodsOf(e.At)
-			for _, p := range ps[1:] {
+			for _, p := range boardsOf(e)[1:] {
 				if recent[p] {
 					s.periods[p] += e.Qualifying
 				}

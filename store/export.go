@@ -51,7 +51,7 @@ var exportColumns = map[string][]column{
 	"leaderboard": cols("rank,move,handle$,name$,points,tier$"),
 	"redemptions": cols("id$,member$,reward$,at,cost,status,decided_by$,decided_at,reason$"),
 	"reports":     cols("report$,case,content$,subject$,reporter$,guideline$,at,status,action,decided_by$,decided_at,reason$,excerpt$"),
-	"audit":       cols("seq,at,actor$,action,subject$,summary$,before$,after$,undoes,prev_hash,hash"),
+	"audit":       cols("seq,at,actor$,action,subject$,summary$,before$,after$,undoes,prev_hash$,hash$"),
 }
 
 // exportChunk is how many rows one read transaction serves: a long export
@@ -124,7 +124,18 @@ func (t *tableWriter) flush() error {
 	return t.json.Flush()
 }
 
+// isNumber reports whether s can be written bare as a JSON number: an
+// integer without a sign or leading zeros, or with a minus.
 func isNumber(s string) bool {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || (len(digits) > 1 && digits[0] == '0') {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
 	_, err := strconv.ParseInt(s, 10, 64)
 	return err == nil
 }

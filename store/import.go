@@ -103,10 +103,19 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		}
 		total = rep.Read - rep.Rejected
 	}
+	target := s
+	if opt.DryRun {
+		var cleanup func()
+		var err error
+		if target, cleanup, err = s.scratch(); err != nil {
+			return rep, err
+		}
+		defer cleanup()
+	}
 	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, total: total}
 	var err error
 	if opt.DryRun {
-		err = s.update(func(w *writer) error {
+		err = target.update(func(w *writer) error {
 			if err := wr.all(srcs, func(fn func(*writer) error) error { return fn(w) }); err != nil {
 				return err
 			}
@@ -305,6 +314,13 @@ func (v *validator) referrals(src Source, rows []ingest.MemberRow, bad func(int,
 				break
 			}
 			seen[h] = true
+		}
+	}
+	// A member refused here is not there for the rows after: their events,
+	// requests and reports are refused too, not written half-way.
+	for _, r := range rows {
+		if v.bad[src.Name][r.Line] {
+			delete(v.newMembers, r.Handle)
 		}
 	}
 	return nil

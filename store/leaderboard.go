@@ -69,6 +69,17 @@ func periodsOf(t time.Time) [3]string {
 	return [3]string{allKey, monthKey(t), weekKey(t)}
 }
 
+// boardsOf lists the leaderboards an entry counts on. The welcome bonus
+// counts towards a member's all-time points but is not activity: it does
+// not put a newcomer on the month's or the week's board.
+func boardsOf(e model.Entry) []string {
+	ps := periodsOf(e.At)
+	if e.Type == model.Welcome {
+		return ps[:1]
+	}
+	return ps[:]
+}
+
 // periodKeys returns the key of a period as of now, and of the period before
 // it whose ranks give the movement.
 func periodKeys(p Period, now time.Time) (cur, prev string) {
@@ -228,18 +239,49 @@ func (w *writer) closePeriods() error {
 			return err
 		}
 	}
-	if string(meta.Get(kClosedMonth)) != curMonth {
+	if closed := string(meta.Get(kClosedMonth)); closed != curMonth {
 		if err := w.snapshotRanks(prevMonth); err != nil {
 			return err
 		}
-		if err := w.topOfMonthBadges(prevMonth); err != nil {
-			return err
+		// Every month since the last close gets its badges, even one in
+		// which nothing was written.
+		for _, m := range w.monthsToClose(closed, curMonth) {
+			if err := w.topOfMonthBadges(m); err != nil {
+				return err
+			}
 		}
 		if err := meta.Put(kClosedMonth, []byte(curMonth)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// monthsToClose lists the months from the one that was current at the last
+// close (or, the first time, the earliest month with a ranking) up to the
+// month before cur.
+func (w *writer) monthsToClose(lastCurrent, cur string) []string {
+	start := lastCurrent
+	if start == "" {
+		k, _ := w.bucket(bBoard).Cursor().Seek([]byte("m"))
+		if len(k) < 8 || k[0] != 'm' {
+			return nil
+		}
+		start = string(k[:8])
+	}
+	t, err := time.Parse("m2006-01", start)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for ; len(out) < 1200; t = t.AddDate(0, 1, 0) {
+		m := monthKey(t)
+		if m >= cur {
+			break
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // snapshotRanks records every ranked member's rank in a period, replacing

@@ -70,6 +70,15 @@ func snap(m model.Member) *statusSnap {
 	return s
 }
 
+// restoreOver puts back the status an action replaced, but only if nothing
+// changed it since: undoing an old suspension must not lift a later ban.
+func restoreOver(m *model.Member, prev, after *statusSnap) {
+	if prev == nil || (after != nil && *snap(*m) != *after) {
+		return
+	}
+	restore(m, prev)
+}
+
 func restore(m *model.Member, s *statusSnap) {
 	m.Status = s.Status
 	m.SuspendedUntil, m.StatusSince = time.Time{}, time.Time{}
@@ -265,13 +274,13 @@ func (w *writer) applySanction(ms *mstate, sc model.Sanction) (*undoPlan, string
 		if ms.m.Status == model.Banned {
 			return nil, "", invalid("%s is banned", handle)
 		}
-		ms.m.Status, ms.m.StatusSince, ms.m.SuspendedUntil = model.Suspended, w.now, w.now.Add(sc.Duration)
+		ms.m.Status, ms.m.StatusSince, ms.m.SuspendedUntil = model.Suspended, w.restrictedSince(ms), w.now.Add(sc.Duration)
 		summary = fmt.Sprintf("suspended %s for %s", handle, model.FormatDuration(sc.Duration))
 	case model.Ban:
 		if ms.m.Status == model.Banned {
 			return nil, "", invalid("%s is already banned", handle)
 		}
-		ms.m.Status, ms.m.StatusSince, ms.m.SuspendedUntil = model.Banned, w.now, time.Time{}
+		ms.m.Status, ms.m.StatusSince, ms.m.SuspendedUntil = model.Banned, w.restrictedSince(ms), time.Time{}
 		summary = "banned " + handle
 	default:
 		return nil, "", invalid("unknown sanction")
@@ -280,8 +289,18 @@ func (w *writer) applySanction(ms *mstate, sc model.Sanction) (*undoPlan, string
 	if err != nil {
 		return nil, "", err
 	}
-	plan.Sanction = seq
+	plan.Sanction, plan.After = seq, snap(ms.m)
 	return plan, summary, nil
+}
+
+// restrictedSince is when the member's restriction began: a suspension
+// extended, or turned into a ban, keeps its start, so activity dated inside
+// it and imported late still earns nothing.
+func (w *writer) restrictedSince(ms *mstate) time.Time {
+	if ms.m.StatusAt(w.now) != model.Active && !ms.m.StatusSince.IsZero() {
+		return ms.m.StatusSince
+	}
+	return w.now
 }
 
 // Lift ends a suspension or a ban early.
@@ -300,6 +319,7 @@ func (s *Store) Lift(handle, reason string) (Done, error) {
 		}
 		plan := &undoPlan{Op: "lift", Member: handle, Prev: snap(ms.m)}
 		ms.m.Status, ms.m.StatusSince, ms.m.SuspendedUntil = model.Active, w.now, time.Time{}
+		plan.After = snap(ms.m)
 		summary := "lifted the " + ms.orig.Status.String() + " of " + handle
 		seq, err := w.audit(model.AuditEntry{Action: "lift", Subject: handle, Summary: summary + ": " + reason,
 			Before: ms.orig.StatusLabel(w.now), After: "active"}, plan)

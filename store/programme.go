@@ -35,7 +35,16 @@ func (s *Store) ApplyProgramme(p model.Programme, dryRun bool) (ProgrammeChange,
 			}
 		}
 	}
-	err := s.update(func(w *writer) error {
+	target := s
+	if dryRun {
+		var cleanup func()
+		var err error
+		if target, cleanup, err = s.scratch(); err != nil {
+			return ch, err
+		}
+		defer cleanup()
+	}
+	err := target.update(func(w *writer) error {
 		old := w.prog
 		ch.Diff = model.DiffProgrammes(old, p)
 		if err := putProgramme(w.tx, p); err != nil {

@@ -52,6 +52,7 @@ func (w *writer) addRequest(req model.Request) (status model.RequestStatus, dup 
 	if _, err := w.post(ms, model.Entry{At: req.At, Type: model.Hold, Held: req.Cost, Rule: "reward:" + reward.ID, Ref: req.ID}); err != nil {
 		return 0, false, err
 	}
+	reward.Stock = stockOf(w.bucket(bStock).Get([]byte(reward.ID)))
 	if w.prog.AutoApproves(req, reward, ms.m, w.openAbout(ms.id), w.now) {
 		req.DecidedBy, req.Reason = "auto-approve", "the reward approves itself"
 		if _, err := w.spend(ms, &req, reward); err != nil {
@@ -71,6 +72,9 @@ func (w *writer) addRequest(req model.Request) (status model.RequestStatus, dup 
 // spend approves a request whose points are held: the hold becomes spent
 // and one item leaves the stock.
 func (w *writer) spend(ms *mstate, req *model.Request, reward model.Reward) (uint64, error) {
+	// The stock as it is now in this transaction: an earlier decision of
+	// the same batch may have taken the last item.
+	reward.Stock = stockOf(w.bucket(bStock).Get([]byte(reward.ID)))
 	if err := w.prog.CanApprove(*req, reward, ms.m); err != nil {
 		return 0, invalid("%v", err)
 	}

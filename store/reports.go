@@ -170,7 +170,7 @@ func (w *writer) decide(caseID uint64, v Verdict) (Done, error) {
 		if err != nil {
 			return Done{}, err
 		}
-		plan.Entries, plan.Sanction, plan.Prev = sp.Entries, sp.Sanction, sp.Prev
+		plan.Entries, plan.Sanction, plan.Prev, plan.After = sp.Entries, sp.Sanction, sp.Prev, sp.After
 		summary = what
 		c.Status, c.Action = model.Actioned, v.Action
 	} else {

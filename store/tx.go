@@ -244,7 +244,7 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	ms.m.Qualifying += e.Qualifying
 	ms.seqs = append(ms.seqs, seq)
 	if e.Qualifying != 0 {
-		for _, p := range periodsOf(e.At) {
+		for _, p := range boardsOf(e) {
 			w.boards[boardKey{p, ms.id}] += e.Qualifying
 		}
 	}

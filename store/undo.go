@@ -100,7 +100,7 @@ func (w *writer) compensate(p undoPlan, seq uint64) error {
 	case "sanction":
 		return w.unsanction(ms, p, seq)
 	case "lift":
-		restore(&ms.m, p.Prev)
+		restoreOver(&ms.m, p.Prev, p.After)
 		return nil
 	case "case":
 		return w.reopen(ms, p, seq)
@@ -220,9 +220,7 @@ func (w *writer) unsanction(ms *mstate, p undoPlan, seq uint64) error {
 	if err := w.reverse(ms, p.Entries, seq); err != nil {
 		return err
 	}
-	if p.Prev != nil {
-		restore(&ms.m, p.Prev)
-	}
+	restoreOver(&ms.m, p.Prev, p.After)
 	key := cat(u32key(ms.id), u64key(p.Sanction))
 	v := w.bucket(bSanction).Get(key)
 	if v == nil {
@@ -254,10 +252,61 @@ func (w *writer) reopen(ms *mstate, p undoPlan, seq uint64) error {
 	}
 	c.Status, c.Action, c.DecidedBy, c.Reason = model.Open, 0, "", ""
 	c.DecidedAt = zeroTime
+	if err := w.absorbNewer(&c); err != nil {
+		return err
+	}
 	if err := w.putCase(c, false, nil); err != nil {
 		return err
 	}
 	return w.caseLeftQueue(c, 1)
+}
+
+// absorbNewer folds into a reopened case the open case that new reports on
+// the same content started meanwhile: one content is one item in the queue.
+func (w *writer) absorbNewer(c *model.Case) error {
+	subject, ok := w.memberID(c.Subject)
+	if !ok {
+		return notFound("member", c.Subject)
+	}
+	contentKey := cat(u32key(subject), []byte(c.Content))
+	var newerID uint64
+	if v := w.bucket(bContent).Get(contentKey); len(v) == 8 {
+		newerID = be64(v)
+	}
+	// New reports on the content go to the reopened case from now on.
+	if err := w.bucket(bContent).Put(contentKey, u64key(c.ID)); err != nil {
+		return err
+	}
+	if newerID == 0 || newerID == c.ID {
+		return nil
+	}
+	newer, err := w.caseByID(newerID)
+	if err != nil || newer.Status != model.Open {
+		return err
+	}
+	queued := openKey(newer)
+	c.Reports = append(c.Reports, newer.Reports...)
+	for _, rep := range newer.Reports {
+		if err := w.bucket(bReportID).Put([]byte(rep.ID), u64key(c.ID)); err != nil {
+			return err
+		}
+	}
+	for _, h := range newer.Reporters() {
+		if id, ok := w.memberID(h); ok {
+			if err := w.bucket(bReporter).Delete(cat(u32key(id), u64key(newer.ID))); err != nil {
+				return err
+			}
+			if err := w.bucket(bReporter).Put(cat(u32key(id), u64key(c.ID)), nil); err != nil {
+				return err
+			}
+		}
+	}
+	newer.Status, newer.DecidedBy, newer.DecidedAt = model.Dismissed, w.actor, w.now
+	newer.Reason = fmt.Sprintf("merged into case #%d when its decision was undone", c.ID)
+	if err := w.putCase(newer, true, queued); err != nil {
+		return err
+	}
+	return w.caseLeftQueue(newer, -1)
 }
 
 var zeroTime time.Time

@@ -149,14 +149,21 @@ func (a *Activity) countDay(day int32) {
 // that has() says they do not hold yet. Top-of-month badges are decided when
 // a month closes, not here.
 func (p *Programme) NewBadges(act *Activity, has func(id string) bool) []Badge {
+	return p.NewBadgesAfter(act, "", has)
+}
+
+// NewBadgesAfter is NewBadges after one event of kind: only the badges that
+// event can have changed are looked at (its kind's, and streaks). An empty
+// kind looks at all of them.
+func (p *Programme) NewBadgesAfter(act *Activity, kind string, has func(id string) bool) []Badge {
 	var won []Badge
 	for _, b := range p.Badges {
 		met := false
 		switch b.Rule {
 		case CountOf:
-			met = act.Count(b.Kind) >= int64(b.N)
+			met = (kind == "" || b.Kind == kind) && act.Count(b.Kind) >= int64(b.N)
 		case FirstOf:
-			met = act.Count(b.Kind) >= 1
+			met = (kind == "" || b.Kind == kind) && act.Count(b.Kind) >= 1
 		case StreakOf:
 			met = int(act.BestStreak) >= b.N
 		}

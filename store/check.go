@@ -113,7 +113,7 @@ func (r *reader) checkLedger(rep *CheckReport) (map[uint32]*sums, error) {
 		s.qualifying += e.Qualifying
 		s.entries++
 		if e.Qualifying != 0 {
-			for _, p := range boardsOf(e)[1:] {
+			for _, p := range boardsOf(e, periodsOf(e.At))[1:] {
 				if recent[p] {
 					s.periods[p] += e.Qualifying
 				}

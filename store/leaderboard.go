@@ -72,8 +72,7 @@ func periodsOf(t time.Time) [3]string {
 // boardsOf lists the leaderboards an entry counts on. The welcome bonus
 // counts towards a member's all-time points but is not activity: it does
 // not put a newcomer on the month's or the week's board.
-func boardsOf(e model.Entry) []string {
-	ps := periodsOf(e.At)
+func boardsOf(e model.Entry, ps [3]string) []string {
 	if e.Type == model.Welcome {
 		return ps[:1]
 	}

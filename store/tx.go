@@ -102,7 +102,9 @@ type writer struct {
 	actor    string
 	dirty    map[uint32]*mstate
 	byHandle map[string]*mstate
-	boards   map[boardKey]int64
+	// periods remembers the leaderboard keys of each UTC day met, so an
+	// import does not format three period names per event.
+	periods map[int32][3]string
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
@@ -120,11 +122,27 @@ type mstate struct {
 	// badges caches which badges the member holds, read once per
 	// transaction: pricing asks for every event.
 	badges map[string]bool
+	boards []boardDelta // score changes not yet written to the boards
 }
 
-type boardKey struct {
+// boardDelta is a change to one member's score on one leaderboard, summed
+// over the transaction and written once.
+type boardDelta struct {
 	period string
 	id     uint32
+	delta  int64
+}
+
+// addBoard adds to the member's score on a period's board; a transaction
+// touches few periods, so a short list beats a map.
+func (ms *mstate) addBoard(period string, delta int64) {
+	for i := range ms.boards {
+		if ms.boards[i].period == period {
+			ms.boards[i].delta += delta
+			return
+		}
+	}
+	ms.boards = append(ms.boards, boardDelta{period, ms.id, delta})
 }
 
 func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
@@ -142,7 +160,7 @@ func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
 	}
 	tx.Bucket(bLedger).FillPercent = 1.0 // append-only: full pages
 	tx.Bucket(bAudit).FillPercent = 1.0
-	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, boards: map[boardKey]int64{}}, nil
+	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, periods: map[int32][3]string{}}, nil
 }
 
 // load returns the member for change.
@@ -222,7 +240,7 @@ func (w *writer) create(m model.Member) (*mstate, error) {
 	w.byHandle[m.Handle] = ms
 	// Every member has a place in the all-time ranking, which is also the
 	// members list sorted by points, even before they earn anything.
-	w.boards[boardKey{allKey, id}] += 0
+	ms.addBoard(allKey, 0)
 	return ms, nil
 }
 
@@ -244,8 +262,8 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	ms.m.Qualifying += e.Qualifying
 	ms.seqs = append(ms.seqs, seq)
 	if e.Qualifying != 0 {
-		for _, p := range boardsOf(e) {
-			w.boards[boardKey{p, ms.id}] += e.Qualifying
+		for _, p := range boardsOf(e, w.periodsOf(e.At)) {
+			ms.addBoard(p, e.Qualifying)
 		}
 	}
 	return seq, nil
@@ -454,12 +472,13 @@ func nameKey(name, handle string) []byte {
 // flushBoards moves each changed score to its new place in the period's
 // ranking, in key order.
 func (w *writer) flushBoards() error {
-	if len(w.boards) == 0 {
-		return nil
+	var keys []boardDelta
+	for _, ms := range w.dirty {
+		keys = append(keys, ms.boards...)
+		ms.boards = ms.boards[:0]
 	}
-	keys := make([]boardKey, 0, len(w.boards))
-	for k := range w.boards {
-		keys = append(keys, k)
+	if len(keys) == 0 {
+		return nil
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		if keys[i].period != keys[j].period {
@@ -469,7 +488,7 @@ func (w *writer) flushBoards() error {
 	})
 	scores, board := w.bucket(bScores), w.bucket(bBoard)
 	for _, k := range keys {
-		delta := w.boards[k]
+		delta := k.delta
 		sk := scoreKey(k.period, k.id)
 		old, had := int64(0), false
 		if v := scores.Get(sk); v != nil {
@@ -491,8 +510,18 @@ func (w *writer) flushBoards() error {
 			return err
 		}
 	}
-	w.boards = map[boardKey]int64{}
 	return nil
+}
+
+// periodsOf is periodsOf(t), remembered per day.
+func (w *writer) periodsOf(t time.Time) [3]string {
+	day := model.Day(t)
+	if p, ok := w.periods[day]; ok {
+		return p
+	}
+	p := periodsOf(t)
+	w.periods[day] = p
+	return p
 }
 
 func scoreKey(period string, id uint32) []byte {

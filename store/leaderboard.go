@@ -122,14 +122,16 @@ func (r *reader) leaderboard(p Period, limit int) ([]Standing, error) {
 	}
 	cur, prev := periodKeys(p, r.now)
 	out := make([]Standing, 0, min(limit, 256))
+	ids := make([]uint32, 0, cap(out))
 	err := r.walkBoard(cur, func(rank int, score int64, id uint32, m model.Member) bool {
 		out = append(out, Standing{Rank: rank, Member: m, Points: score, Tier: r.prog.TierName(m.Tier)})
+		ids = append(ids, id)
 		return len(out) < limit
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, r.movement(p, prev, out)
+	return out, r.movement(p, prev, out, ids)
 }
 
 // walkBoard calls fn for each ranked member of a period in order, with
@@ -170,7 +172,7 @@ func (r *reader) walkBoard(period string, fn func(rank int, score int64, id uint
 // movement fills in each standing's change since the previous period, from
 // the ranks kept when that period closed; until then, by walking the
 // previous period's board (at most as far as fallbackWalk).
-func (r *reader) movement(p Period, prev string, out []Standing) error {
+func (r *reader) movement(p Period, prev string, out []Standing, ids []uint32) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -195,7 +197,7 @@ func (r *reader) movement(p Period, prev string, out []Standing) error {
 		}
 	}
 	for i := range out {
-		id, _ := r.memberID(out[i].Member.Handle)
+		id := ids[i]
 		var before int
 		found := false
 		switch {

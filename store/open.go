@@ -36,10 +36,13 @@ type Store struct {
 	path string
 	opt  Options
 
-	mu      sync.Mutex // guards the cached programme
-	prog    model.Programme
-	progRev uint64
-	progOK  bool
+	mu       sync.Mutex // guards the cached programme
+	prog     model.Programme
+	progRev  uint64
+	stockRev uint64
+	progOK   bool
+
+	reads sharedRead
 }
 
 // Open prepares a store on path. It touches nothing: the file is created by
@@ -193,11 +196,11 @@ func unwrapPath(err error) error {
 
 // view runs fn in a read transaction on a freshly opened handle.
 func (s *Store) view(fn func(r *reader) error) (err error) {
-	db, err := s.handle(false)
+	db, err := s.acquireRead()
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer s.releaseRead()
 	err = guarded(func() error {
 		return db.View(func(tx *bolt.Tx) error {
 			r, err := s.newReader(tx)
@@ -212,6 +215,8 @@ func (s *Store) view(fn func(r *reader) error) (err error) {
 
 // update runs fn in one write transaction: all of it is written, or none.
 func (s *Store) update(fn func(w *writer) error) (err error) {
+	s.beginWrite()
+	defer s.endWrite()
 	db, err := s.handle(true)
 	if err != nil {
 		return err

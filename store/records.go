@@ -401,3 +401,7 @@ func decodeAudit(b []byte) (model.AuditEntry, error) {
 	copy(a.Hash[:], d.b[32:])
 	return a, nil
 }
+
+// DecodeMember decodes a member record as it is stored, for benchmarks whose
+// raw baseline reads the file without the store.
+func DecodeMember(b []byte) (model.Member, error) { return decodeMember(b) }

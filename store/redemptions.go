@@ -79,7 +79,7 @@ func (w *writer) spend(ms *mstate, req *model.Request, reward model.Reward) (uin
 		return 0, invalid("%v", err)
 	}
 	if reward.Stock != model.Unlimited {
-		if err := putU64(w.bucket(bStock), []byte(reward.ID), uint64(reward.Stock-1)); err != nil {
+		if err := setStock(w.tx, reward.ID, reward.Stock-1); err != nil {
 			return 0, err
 		}
 	}

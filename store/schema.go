@@ -60,6 +60,7 @@ var (
 	kSchema      = []byte("schema")
 	kProgramme   = []byte("programme")
 	kProgRev     = []byte("programme_rev")
+	kStockRev    = []byte("stock_rev")
 	kMembers     = []byte("count_members")
 	kPending     = []byte("count_pending")
 	kOpen        = []byte("count_open")
@@ -189,28 +190,31 @@ func putProgramme(tx *bolt.Tx, p model.Programme) error {
 			return err
 		}
 	}
+	if err := putU64(meta, kStockRev, getU64(meta, kStockRev)+1); err != nil {
+		return err
+	}
 	return putU64(meta, kProgRev, getU64(meta, kProgRev)+1)
 }
 
 // programme returns the file's programme with the stock as it is now,
-// parsing it again only when another process changed it.
+// parsing it again only when another process changed it: the programme
+// and the stock each carry a revision counter, so a reader's start costs
+// two reads of the meta bucket.
 func (s *Store) programme(tx *bolt.Tx) (model.Programme, error) {
 	meta := tx.Bucket(bMeta)
 	if meta == nil {
 		return model.Default(), nil
 	}
-	rev := getU64(meta, kProgRev)
+	rev, stockRev := getU64(meta, kProgRev), getU64(meta, kStockRev)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.progOK || s.progRev != rev {
-		var p model.Programme
-		if err := json.Unmarshal(meta.Get(kProgramme), &p); err != nil {
-			return p, fileErr(Damaged, s.path, err, "the stored programme is damaged: %v", err)
-		}
-		s.prog, s.progRev, s.progOK = p, rev, true
+	if s.progOK && s.progRev == rev && s.stockRev == stockRev {
+		return s.prog, nil
 	}
-	p := s.prog
-	p.Rewards = append([]model.Reward(nil), p.Rewards...)
+	var p model.Programme
+	if err := json.Unmarshal(meta.Get(kProgramme), &p); err != nil {
+		return p, fileErr(Damaged, s.path, err, "the stored programme is damaged: %v", err)
+	}
 	stock := tx.Bucket(bStock)
 	for i, r := range p.Rewards {
 		if v := stock.Get([]byte(r.ID)); v != nil {
@@ -219,5 +223,16 @@ func (s *Store) programme(tx *bolt.Tx) (model.Programme, error) {
 			p.Rewards[i].Stock = model.Unlimited
 		}
 	}
+	s.prog, s.progRev, s.stockRev, s.progOK = p, rev, stockRev, true
 	return p, nil
+}
+
+// setStock changes a reward's stock and tells every process's cached
+// programme so.
+func setStock(tx *bolt.Tx, reward string, n int64) error {
+	if err := putU64(tx.Bucket(bStock), []byte(reward), uint64(n)); err != nil {
+		return err
+	}
+	meta := tx.Bucket(bMeta)
+	return putU64(meta, kStockRev, getU64(meta, kStockRev)+1)
 }

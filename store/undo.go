@@ -149,7 +149,7 @@ func (w *writer) unapprove(ms *mstate, p undoPlan, seq uint64) error {
 	}
 	stock := w.bucket(bStock)
 	if v := stock.Get([]byte(req.Reward)); v != nil {
-		if err := putU64(stock, []byte(req.Reward), uint64(stockOf(v)+1)); err != nil {
+		if err := setStock(w.tx, req.Reward, stockOf(v)+1); err != nil {
 			return err
 		}
 	}

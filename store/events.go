@@ -26,8 +26,7 @@ func decodeEventRecord(b []byte) (uint64, string, error) {
 // applyEvent prices one activity event and records it. An id seen before
 // changes nothing and reports dup.
 func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) {
-	events := w.bucket(bEvents)
-	if events.Get([]byte(ev.ID)) != nil {
+	if w.seenEvent(ev.ID) {
 		return 0, true, nil
 	}
 	ms, err := w.load(ev.Member)
@@ -57,9 +56,8 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 	if err != nil {
 		return 0, false, err
 	}
-	if err := events.Put([]byte(ev.ID), encodeEventRecord(seq, ev.Ref)); err != nil {
-		return 0, false, err
-	}
+	w.newEvents[ev.ID] = struct{}{}
+	w.idx.put(bEvents, []byte(ev.ID), encodeEventRecord(seq, ev.Ref))
 	if ev.At.After(ms.m.LastActive) {
 		ms.m.LastActive = ev.At
 	}
@@ -85,6 +83,16 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 		}
 	}
 	return total, false, nil
+}
+
+// seenEvent reports whether an event id is known: recorded before, or
+// earlier in this transaction (whose event records are written at its end,
+// in id order).
+func (w *writer) seenEvent(id string) bool {
+	if _, ok := w.newEvents[id]; ok {
+		return true
+	}
+	return w.bucket(bEvents).Get([]byte(id)) != nil
 }
 
 // restrictedAt says whether a member earned nothing at t: during their

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -105,6 +107,10 @@ type writer struct {
 	// periods remembers the leaderboard keys of each UTC day met, so an
 	// import does not format three period names per event.
 	periods map[int32][3]string
+	idx     indexOps // index changes waiting to be applied in key order
+	// newEvents are the event ids recorded in this transaction, whose
+	// records are written at its end, in id order.
+	newEvents map[string]struct{}
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
@@ -160,7 +166,7 @@ func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
 	}
 	tx.Bucket(bLedger).FillPercent = 1.0 // append-only: full pages
 	tx.Bucket(bAudit).FillPercent = 1.0
-	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, periods: map[int32][3]string{}}, nil
+	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, periods: map[int32][3]string{}, newEvents: map[string]struct{}{}}, nil
 }
 
 // load returns the member for change.
@@ -285,6 +291,9 @@ func (w *writer) finish() error {
 	if err := w.flushBoards(); err != nil {
 		return err
 	}
+	if err := w.idx.apply(w); err != nil {
+		return err
+	}
 	if w.deferClose {
 		return nil
 	}
@@ -311,9 +320,7 @@ func (w *writer) flushMember(ms *mstate) error {
 		return err
 	}
 	ms.m.Tier, ms.m.TierAt = tier, w.now
-	if err := w.reindex(ms); err != nil {
-		return err
-	}
+	w.reindex(ms)
 	if err := w.bucket(bMembers).Put(key, encodeMember(ms.m)); err != nil {
 		return err
 	}
@@ -428,30 +435,84 @@ func decodeChunk(k, v []byte) ([]uint64, error) {
 }
 
 // reindex keeps the members' sort orders in step with the member.
-func (w *writer) reindex(ms *mstate) error {
+func (w *writer) reindex(ms *mstate) {
 	idk := u32key(ms.id)
-	type index struct {
+	for _, ix := range [...]struct {
 		bucket   []byte
 		old, new []byte
-	}
-	idx := []index{
+	}{
 		{bByName, nameKey(ms.orig.Name, ms.orig.Handle), nameKey(ms.m.Name, ms.m.Handle)},
 		{bByJoined, timeKey(ms.orig.Joined), timeKey(ms.m.Joined)},
 		{bByActive, timeKey(ms.orig.LastActive), timeKey(ms.m.LastActive)},
-	}
-	for _, ix := range idx {
+	} {
 		if !ms.isNew && string(ix.old) == string(ix.new) {
 			continue
 		}
-		b := w.bucket(ix.bucket)
 		if !ms.isNew {
-			if err := b.Delete(cat(ix.old, idk)); err != nil {
+			w.idx.del(ix.bucket, cat(ix.old, idk))
+		}
+		w.idx.put(ix.bucket, cat(ix.new, idk), nil)
+	}
+}
+
+// indexOps are the index changes of a transaction, applied together in key
+// order. bbolt splits its nodes only at commit: keys inserted out of order
+// into a node that grows through a large transaction shift it each time,
+// which made an import batch quadratic in the members it touched.
+type indexOps struct {
+	byBucket map[string]*bucketOps
+	order    []string // buckets in the order first met
+}
+
+type bucketOps struct {
+	dels [][]byte
+	puts []kv
+}
+
+type kv struct{ key, value []byte }
+
+func (o *indexOps) of(bucket []byte) *bucketOps {
+	if o.byBucket == nil {
+		o.byBucket = map[string]*bucketOps{}
+	}
+	b, ok := o.byBucket[string(bucket)]
+	if !ok {
+		b = &bucketOps{}
+		o.byBucket[string(bucket)] = b
+		o.order = append(o.order, string(bucket))
+	}
+	return b
+}
+
+func (o *indexOps) del(bucket, key []byte) { b := o.of(bucket); b.dels = append(b.dels, key) }
+
+func (o *indexOps) put(bucket, key, value []byte) {
+	b := o.of(bucket)
+	b.puts = append(b.puts, kv{key, value})
+}
+
+func (o *indexOps) apply(w *writer) error {
+	for _, name := range o.order {
+		ops := o.byBucket[name]
+		b := w.bucket([]byte(name))
+		if !slices.IsSortedFunc(ops.dels, bytes.Compare) {
+			slices.SortFunc(ops.dels, bytes.Compare)
+		}
+		for _, k := range ops.dels {
+			if err := b.Delete(k); err != nil {
 				return err
 			}
 		}
-		if err := b.Put(cat(ix.new, idk), nil); err != nil {
-			return err
+		byKey := func(a, b kv) int { return bytes.Compare(a.key, b.key) }
+		if !slices.IsSortedFunc(ops.puts, byKey) {
+			slices.SortFunc(ops.puts, byKey)
 		}
+		for _, p := range ops.puts {
+			if err := b.Put(p.key, p.value); err != nil {
+				return err
+			}
+		}
+		ops.dels, ops.puts = ops.dels[:0], ops.puts[:0]
 	}
 	return nil
 }
@@ -486,7 +547,7 @@ func (w *writer) flushBoards() error {
 		}
 		return keys[i].id < keys[j].id
 	})
-	scores, board := w.bucket(bScores), w.bucket(bBoard)
+	scores := w.bucket(bScores)
 	for _, k := range keys {
 		delta := k.delta
 		sk := scoreKey(k.period, k.id)
@@ -498,19 +559,15 @@ func (w *writer) flushBoards() error {
 			continue
 		}
 		if had {
-			if err := board.Delete(boardEntryKey(k.period, old, k.id)); err != nil {
-				return err
-			}
+			w.idx.del(bBoard, boardEntryKey(k.period, old, k.id))
 		}
 		now := old + delta
 		if err := scores.Put(sk, u64key(uint64(now))); err != nil {
 			return err
 		}
-		if err := board.Put(boardEntryKey(k.period, now, k.id), nil); err != nil {
-			return err
-		}
+		w.idx.put(bBoard, boardEntryKey(k.period, now, k.id), nil)
 	}
-	return nil
+	return w.idx.apply(w)
 }
 
 // periodsOf is periodsOf(t), remembered per day.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -52,6 +53,9 @@ func runDemo(e env, args []string) error {
 		c.db, time.Since(start).Round(time.Millisecond), cnt.Members, rep.Imported-cnt.Members, cnt.Pending, cnt.Open)
 	return nil
 }
+
+// importMemoryLimit is the heap an import aims to stay within.
+const importMemoryLimit = 130 << 20
 
 func runImport(e env, args []string) error {
 	var c common
@@ -107,6 +111,10 @@ nothing. A file with an invalid row imports nothing and exits 1, listing FILE:LI
 	if len(srcs) == 0 {
 		return usagef("import: nothing to import (give --members, --events, --redemptions or --reports)")
 	}
+	// An import's live memory is a batch and the pages it dirties; a soft
+	// limit makes the collector keep the heap near that rather than let it
+	// double before collecting.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	bar := newProgress(e.stderr, "import", *quiet)
 	rep, err := st.Import(srcs, store.ImportOptions{DryRun: *dry, SkipInvalid: *skip, BatchSize: *batch, Progress: bar.update})
 	bar.finish()

@@ -46,6 +46,9 @@ type plan struct {
 	events  []int // events each member will make
 	spans   [][2]time.Time
 	total   int
+	// requesters are the members whose requests still wait, oldest
+	// first: the demo gives some of them a reason to hesitate.
+	requesters []string
 }
 
 func newPlan(opt Options) *plan {

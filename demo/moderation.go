@@ -98,6 +98,13 @@ func (p *plan) requests(st *store.Store, rng *rand.Rand, prog model.Programme) e
 				}
 			}
 		}
+		for _, id := range b.Pending(want) {
+			req, err := b.Request(id)
+			if err != nil {
+				return err
+			}
+			p.requesters = append(p.requesters, req.Member)
+		}
 		return nil
 	})
 }
@@ -110,10 +117,19 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 	}
 	troublemakers := []int{n / 3, n / 2, (2 * n) / 3}
 	var rows []any
+	index := map[string]int{}
+	for i, m := range p.members {
+		index[m.Handle] = i
+	}
 	for c := 0; c < cases; c++ {
 		subject := rng.IntN(n)
 		if rng.IntN(3) == 0 {
 			subject = troublemakers[rng.IntN(len(troublemakers))]
+		}
+		// A member waiting for a reward is reported: a reason to look
+		// twice before approving.
+		if c == 0 && len(p.requesters) > 1 {
+			subject = index[p.requesters[1]]
 		}
 		g := prog.Guidelines[rng.IntN(len(prog.Guidelines))]
 		texts := excerpts[g.ID]
@@ -148,7 +164,17 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 	// A third were settled already, which gives reporters a record: some
 	// are trusted, some cry wolf.
 	return st.Batch(func(b *store.Batch) error {
-		ids := b.OpenCases(cases)
+		var ids []uint64
+		for _, id := range b.OpenCases(cases) {
+			c, err := b.Case(id)
+			if err != nil {
+				return err
+			}
+			if len(p.requesters) > 1 && c.Subject == p.requesters[1] {
+				continue // stays open
+			}
+			ids = append(ids, id)
+		}
 		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 		settle := len(ids) / 3
 		for i := 0; i < settle; i++ {
@@ -208,7 +234,11 @@ func (p *plan) recognition(st *store.Store, rng *rand.Rand, prog model.Programme
 				return err
 			}
 			b.SetClock(p.opt.Now.Add(-20 * time.Hour))
-			if _, err := b.Sanction(p.members[n/2].Handle, model.Sanction{Kind: model.Suspension, Duration: 7 * 24 * time.Hour, Reason: "harassment after two warnings"}); err != nil {
+			suspended := p.members[n/2].Handle
+			if len(p.requesters) > 0 {
+				suspended = p.requesters[0] // waiting for a reward, meanwhile suspended
+			}
+			if _, err := b.Sanction(suspended, model.Sanction{Kind: model.Suspension, Duration: 7 * 24 * time.Hour, Reason: "harassment after two warnings"}); err != nil {
 				return err
 			}
 		}

@@ -40,31 +40,88 @@ type Request struct {
 	Reason    string // why rejected, or a note on approval
 }
 
+// HesitationKind is what a reason to hesitate is about.
+type HesitationKind uint8
+
+// The reasons to look twice before approving a request.
+const (
+	MemberSuspended HesitationKind = iota + 1
+	MemberBanned
+	OpenReports
+	OutOfStock
+	BelowTier
+	NotInCatalogue
+)
+
 // Hesitation is a reason for a moderator to look twice before approving.
-type Hesitation string
+type Hesitation struct {
+	Kind HesitationKind
+	N    int    // the number of open reports
+	Tier string // the tier the reward needs
+}
+
+// String says the reason in words: "member suspended", "2 open reports".
+func (h Hesitation) String() string {
+	switch h.Kind {
+	case MemberSuspended:
+		return "member suspended"
+	case MemberBanned:
+		return "member banned"
+	case OpenReports:
+		if h.N == 1 {
+			return "1 open report"
+		}
+		return fmt.Sprintf("%d open reports", h.N)
+	case OutOfStock:
+		return "out of stock"
+	case BelowTier:
+		return "below tier " + h.Tier
+	case NotInCatalogue:
+		return "reward no longer in the catalogue"
+	}
+	return "check"
+}
+
+// Short says it in a few cells, for a list's column.
+func (h Hesitation) Short() string {
+	switch h.Kind {
+	case MemberSuspended:
+		return "suspended"
+	case MemberBanned:
+		return "banned"
+	case OpenReports:
+		return fmt.Sprintf("%d reported", h.N)
+	case OutOfStock:
+		return "no stock"
+	case BelowTier:
+		return "< " + h.Tier
+	case NotInCatalogue:
+		return "no reward"
+	}
+	return "check"
+}
 
 // Hesitations computes the reasons to hesitate over a request: a restricted
-// member, open reports about them, no stock, a tier below the reward's, or
-// (for a request that holds nothing) too few points.
+// member, open reports about them, no stock, a tier below the reward's.
 func (p *Programme) Hesitations(req Request, m Member, openReports int, now time.Time) []Hesitation {
 	var out []Hesitation
 	switch m.StatusAt(now) {
 	case Suspended:
-		out = append(out, "member suspended")
+		out = append(out, Hesitation{Kind: MemberSuspended})
 	case Banned:
-		out = append(out, "member banned")
+		out = append(out, Hesitation{Kind: MemberBanned})
 	}
 	if openReports > 0 {
-		out = append(out, Hesitation(fmt.Sprintf("%d open report(s)", openReports)))
+		out = append(out, Hesitation{Kind: OpenReports, N: openReports})
 	}
 	if r, ok := p.Reward(req.Reward); !ok {
-		out = append(out, "reward no longer in the catalogue")
+		out = append(out, Hesitation{Kind: NotInCatalogue})
 	} else {
 		if r.Stock == 0 {
-			out = append(out, "out of stock")
+			out = append(out, Hesitation{Kind: OutOfStock})
 		}
 		if r.MinTier != "" && m.Tier < p.TierIndex(r.MinTier) {
-			out = append(out, Hesitation("below tier "+r.MinTier))
+			out = append(out, Hesitation{Kind: BelowTier, Tier: r.MinTier})
 		}
 	}
 	return out

@@ -439,17 +439,18 @@ func TestHesitations(t *testing.T) {
 		{"suspended", p, "t-shirt", susp, 0, "member suspended"},
 		{"suspension over", p, "t-shirt", over, 0, ""},
 		{"banned", p, "t-shirt", banned, 0, "member banned"},
-		{"open reports", p, "t-shirt", ok, 2, "2 open report(s)"},
+		{"open reports", p, "t-shirt", ok, 2, "2 open reports"},
+		{"one open report", p, "t-shirt", ok, 1, "1 open report"},
 		{"out of stock", noStock, "t-shirt", ok, 0, "out of stock"},
 		{"below tier", p, "event-invite", ok, 0, "below tier Professional"},
 		{"not in the catalogue", p, "yacht", ok, 0, "reward no longer in the catalogue"},
-		{"several", noStock, "t-shirt", banned, 1, "member banned|1 open report(s)|out of stock"},
+		{"several", noStock, "t-shirt", banned, 1, "member banned|1 open report|out of stock"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := tc.p.Hesitations(Request{ID: "r1", Member: "alice", Reward: tc.reward}, tc.m, tc.open, now)
 			parts := make([]string, len(hs))
 			for i, h := range hs {
-				parts[i] = string(h)
+				parts[i] = h.String()
 			}
 			if got := strings.Join(parts, "|"); got != tc.want {
 				t.Errorf("hesitations = %q, want %q", got, tc.want)

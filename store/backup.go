@@ -36,7 +36,8 @@ func writeSnapshot(db *bolt.DB, out string) (int64, error) {
 	dir := filepath.Dir(out)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
-		return 0, err
+		// Name the file asked for, not the temporary one.
+		return 0, fmt.Errorf("cannot write %s: %w", out, unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name())
 	var n int64
@@ -55,7 +56,7 @@ func writeSnapshot(db *bolt.DB, out string) (int64, error) {
 		return 0, fmt.Errorf("writing %s: %w", out, err)
 	}
 	if err := os.Rename(tmp.Name(), out); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("cannot write %s: %w", out, unwrapPath(err))
 	}
 	return n, nil
 }

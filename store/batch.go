@@ -99,3 +99,21 @@ func (b *Batch) OpenCases(limit int) []uint64 {
 	}
 	return out
 }
+
+// Request reads a request.
+func (b *Batch) Request(id string) (model.Request, error) { return b.w.request(id) }
+
+// Case reads a case.
+func (b *Batch) Case(id uint64) (model.Case, error) { return b.w.caseByID(id) }
+
+// SetStock sets how many items of a limited reward are left.
+func (b *Batch) SetStock(reward string, n int64) error {
+	r, ok := b.w.prog.Reward(reward)
+	if !ok {
+		return invalid("no reward %q", reward)
+	}
+	if r.Stock == model.Unlimited {
+		return invalid("%s has unlimited stock", reward)
+	}
+	return setStock(b.w.tx, reward, n)
+}

@@ -105,7 +105,10 @@ func fileErr(kind FileErrorKind, path string, err error, format string, args ...
 func (s *Store) handle(write bool) (*bolt.DB, error) {
 	if fi, err := os.Stat(s.path); err == nil && fi.IsDir() {
 		return nil, fileErr(Unusable, s.path, nil, "is a directory, not a database file")
-	} else if errors.Is(err, fs.ErrNotExist) && !write {
+	} else if !write && (errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Size() == 0)) {
+		// An empty file is what a crash at the database's creation leaves:
+		// a reader cannot open it (bbolt would have to write), a writer
+		// makes it a database.
 		return nil, fileErr(Missing, s.path, err, "no database here yet (create one with `steward demo` or `steward import`)")
 	}
 	deadline := time.Now().Add(s.opt.Wait)
@@ -116,6 +119,12 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 	}
 	for {
 		db, err := openContained(s.path, opts)
+		if err == nil {
+			if err := truncated(db, s.path); err != nil {
+				db.Close()
+				return nil, s.classify(err)
+			}
+		}
 		if err == nil && write {
 			if err := s.prepare(db); err != nil {
 				db.Close()
@@ -146,6 +155,28 @@ func openContained(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 	return db, err
 }
 
+// truncated refuses a file shorter than its meta page says it is. Reading
+// the missing pages would fault, and not always where the fault can be
+// contained: bbolt's own check walks the pages in a goroutine of its own.
+// While the file is open no other process writes it, so its size is the
+// one the meta page speaks of.
+func truncated(db *bolt.DB, path string) error {
+	var need int64
+	if err := guarded(func() error {
+		return db.View(func(tx *bolt.Tx) error { need = tx.Size(); return nil })
+	}); err != nil {
+		return err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Size() < need {
+		return fileErr(Damaged, path, nil, "the file is truncated (%d of its %d bytes); restore it from a backup", fi.Size(), need)
+	}
+	return nil
+}
+
 // guarded runs fn, turning a panic or a fault on the memory-mapped file (a
 // truncated or damaged file) into an error: bbolt panics on some
 // corruptions, and reading past the end of a truncated map faults.
@@ -173,7 +204,10 @@ func classifyOpenError(path string, err error) error {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return fileErr(Damaged, path, err, "not a steward database, or a damaged one (%v); restore it from a backup", err)
 	case errors.Is(err, fs.ErrPermission):
-		return fileErr(Unusable, path, err, "permission denied (%v)", unwrapPath(err))
+		if why := unwrapPath(err).Error(); why != "permission denied" {
+			return fileErr(Unusable, path, err, "permission denied (%s)", why)
+		}
+		return fileErr(Unusable, path, err, "permission denied")
 	case errors.As(err, &errno) && errno == syscall.EROFS:
 		return fileErr(Unusable, path, err, "the file system is read-only")
 	case errors.As(err, &errno) && (errno == syscall.ENOSPC || errno == syscall.EFBIG):
@@ -269,6 +303,13 @@ func classifyWriteError(path string, err error) error {
 			return fileErr(Unusable, path, err, "cannot write: %v", errno)
 		case syscall.EIO:
 			return fileErr(Unusable, path, err, "the disk reported an error: %v", errno)
+		}
+	}
+	// bbolt reports a file it could not grow as text ("file resize error:
+	// … file too large"), without the errno.
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EFBIG, syscall.EDQUOT} {
+		if strings.Contains(err.Error(), errno.Error()) {
+			return fileErr(Unusable, path, err, "no room to write: %v (nothing of this operation was written)", errno)
 		}
 	}
 	return err

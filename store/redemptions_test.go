@@ -174,7 +174,7 @@ func TestRedemptionStockZeroRefusesApproval(t *testing.T) {
 	}
 	page, err := s.Pending(nil, Forward, 10)
 	rtOK(t, err)
-	if len(page.Rows) != 1 || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0] != "out of stock" {
+	if len(page.Rows) != 1 || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0].String() != "out of stock" {
 		t.Errorf("queue %+v, want rb with the hesitation \"out of stock\"", page.Rows)
 	}
 	mustCheck(t, s)
@@ -268,7 +268,7 @@ func TestRedemptionAutoApprove(t *testing.T) {
 	}
 	page, err := s.Pending(nil, Forward, 10)
 	rtOK(t, err)
-	if len(page.Rows) != 1 || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0] != "1 open report(s)" {
+	if len(page.Rows) != 1 || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0].String() != "1 open report" {
 		t.Errorf("queue %+v, want r2 hesitating over 1 open report", page.Rows)
 	}
 	rtWant(t, "bob", rtNums(t, s, "bob"), "balance 300 held 100 available 200 qualifying 300 tier Experienced")
@@ -307,7 +307,7 @@ func TestRedemptionBelowTierHesitation(t *testing.T) {
 	rtRequests(t, s, "rc,carol,t-shirt,2026-12-21T10:00:00Z")
 	page, err := s.Pending(nil, Forward, 10)
 	rtOK(t, err)
-	if len(page.Rows) != 1 || page.Rows[0].Request.ID != "rc" || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0] != "below tier Experienced" {
+	if len(page.Rows) != 1 || page.Rows[0].Request.ID != "rc" || len(page.Rows[0].Hesitations) != 1 || page.Rows[0].Hesitations[0].String() != "below tier Experienced" {
 		t.Errorf("queue %+v, want rc hesitating: below tier Experienced", page.Rows)
 	}
 	mustCheck(t, s)

@@ -295,29 +295,13 @@ func hesitationLine(st *Styles, r store.PendingRow, width int) string {
 	return st.Table.Cell[cellWarn].Render(termtext.Fit("⚠ "+joinHesitations(r.Hesitations), width))
 }
 
-// shortHesitation says a reason to hesitate in a few cells for the list;
-// the line under it (or the detail) says it in full.
-func shortHesitation(h model.Hesitation) string {
-	s := string(h)
-	if rest, ok := strings.CutPrefix(s, "member "); ok {
-		return rest
-	}
-	if n, ok := strings.CutSuffix(s, " open report(s)"); ok {
-		return n + " reports"
-	}
-	if t, ok := strings.CutPrefix(s, "below tier "); ok {
-		return "< " + t
-	}
-	if s == "out of stock" {
-		return "no stock"
-	}
-	return s
-}
+// shortHesitation says a reason to hesitate in a few cells for the list.
+func shortHesitation(h model.Hesitation) string { return h.Short() }
 
 func joinHesitations(hs []model.Hesitation) string {
 	parts := make([]string, len(hs))
 	for i, h := range hs {
-		parts[i] = string(h)
+		parts[i] = h.String()
 	}
 	return strings.Join(parts, " · ")
 }
@@ -384,7 +368,7 @@ func requestLines(c *Common, r store.PendingRow, width int) []string {
 	b.label("Asked", r.Request.At.UTC().Format("2006-01-02 15:04"))
 	b.heading("Reasons to hesitate", len(r.Hesitations))
 	for _, h := range r.Hesitations {
-		b.text("   ⚠ " + string(h))
+		b.text("   ⚠ " + h.String())
 	}
 	return b.lines
 }

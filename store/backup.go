@@ -74,3 +74,17 @@ func (s *Store) scratch() (*Store, func(), error) {
 	}
 	return Open(filepath.Join(dir, "dry-run.db"), s.opt), func() { os.RemoveAll(dir) }, nil
 }
+
+// besideName is a backup's name beside the database: the database's name,
+// what the backup is before, and the time; a second backup in the same
+// second gets a number, so no backup ever replaces another.
+func (s *Store) besideName(what string) string {
+	base := fmt.Sprintf("%s.%s-%s", s.path, what, s.Now().Format("20060102T150405"))
+	name := base + ".bak"
+	for i := 2; ; i++ {
+		if _, err := os.Stat(name); os.IsNotExist(err) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d.bak", base, i)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	bolt "go.etcd.io/bbolt"
+
 	"steward/model"
 )
 
@@ -38,6 +40,12 @@ func (c *CheckReport) add(format string, args ...any) {
 func (s *Store) Check() (CheckReport, error) {
 	var rep CheckReport
 	err := s.view(func(r *reader) error {
+		// Walk every page first, here: bbolt's own check runs in a
+		// goroutine of its own, where a page id pointing past the end of
+		// the file would fault beyond the store's guard.
+		if err := walkPages(r.tx); err != nil {
+			return err
+		}
 		for err := range r.tx.Check() {
 			rep.add("bbolt: %v", err)
 		}
@@ -63,6 +71,22 @@ func (s *Store) Check() (CheckReport, error) {
 		return r.checkAudit(&rep)
 	})
 	return rep, err
+}
+
+// walkPages reads every key of every bucket, nested ones included.
+func walkPages(tx *bolt.Tx) error {
+	var walk func(b *bolt.Bucket) error
+	walk = func(b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				if nb := b.Bucket(k); nb != nil {
+					return walk(nb)
+				}
+			}
+			return nil
+		})
+	}
+	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) })
 }
 
 // sums are what the ledger says of each member.

@@ -29,7 +29,7 @@ func (s *Store) ApplyProgramme(p model.Programme, dryRun bool) (ProgrammeChange,
 	}
 	if !dryRun {
 		if _, err := s.Counts(); err == nil {
-			ch.Backup = fmt.Sprintf("%s.before-programme-%s.bak", s.path, s.Now().Format("20060102T150405"))
+			ch.Backup = s.besideName("before-programme")
 			if _, err := s.Backup(ch.Backup); err != nil {
 				return ch, err
 			}

@@ -138,7 +138,7 @@ func (s *Store) prepare(db *bolt.DB) error {
 		return nil
 	}
 	if hasData {
-		backup := fmt.Sprintf("%s.schema%d-%s.bak", s.path, version, s.Now().Format("20060102T150405"))
+		backup := s.besideName(fmt.Sprintf("schema%d", version))
 		if err := backupTo(db, backup); err != nil {
 			return fileErr(Unusable, s.path, err, "cannot write the backup before migrating: %v", err)
 		}

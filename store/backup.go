@@ -13,11 +13,11 @@ import (
 // transaction), writes it to a temporary file beside out, syncs it and
 // renames it into place, so out is never half written.
 func (s *Store) Backup(out string) (int64, error) {
-	db, err := s.handle(false)
+	db, err := s.acquire(false)
 	if err != nil {
 		return 0, err
 	}
-	defer db.Close()
+	defer func() { s.releaseAfter(err) }()
 	var n int64
 	err = guarded(func() error {
 		var werr error

@@ -1,142 +1,145 @@
 package store
 
 import (
+	"errors"
 	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// The reads of a burst — a console loading a page, its counts and the
-// member it shows — share one read-only handle instead of opening the file
-// each: an open costs more than the read itself. The handle is let go of
-// soon after the burst (linger), and after maxHold at the latest, because
-// while it is open no other process can write.
+// The operations of a burst — a console loading a page, its counts and the
+// member it shows; a moderator deciding several marked requests — share one
+// handle on the file instead of opening it each: on a large file an open
+// costs more than the operation (bbolt reads the free-page list of a
+// writable file). The handle is let go of soon after the burst (linger),
+// and after maxHold at the latest, because while it is open other
+// processes wait: all of them while it is writable, their writers while it
+// is read-only.
 const (
 	linger   = 25 * time.Millisecond
 	maxHold  = 150 * time.Millisecond
 	yieldFor = 5 * time.Millisecond
 )
 
-type sharedRead struct {
+type sharedHandle struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	db      *bolt.DB
-	users   int       // reads using db now
-	writers int       // writes of this process waiting or running
+	rw      bool      // db is writable
+	users   int       // operations using db now
 	opened  time.Time // when db was opened
 	timer   *time.Timer
 	yielded time.Time // when a held handle was last let go of for others
+	broken  bool      // an operation failed on the file: do not reuse db
 }
 
-func (r *sharedRead) init() {
-	if r.cond == nil {
-		r.cond = sync.NewCond(&r.mu)
+// acquire returns the shared handle, writable if write, opening it if
+// needed. A read-only handle is reopened writable for a write once the
+// reads using it are done. bbolt serialises the writes on a handle and lets
+// reads run beside them.
+func (s *Store) acquire(write bool) (*bolt.DB, error) {
+	h := &s.handles
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cond == nil {
+		h.cond = sync.NewCond(&h.mu)
 	}
-}
-
-// acquireRead returns the shared read-only handle, opening it if needed.
-// Writes of this process go first: a read waits for them.
-func (s *Store) acquireRead() (*bolt.DB, error) {
-	r := &s.reads
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.init()
-	for r.writers > 0 {
-		r.cond.Wait()
-	}
-	if r.db != nil && r.users == 0 && time.Since(r.opened) > maxHold {
-		// Held long enough: let go, and leave a gap in which a writer
-		// polling from another process can take the file.
-		r.closeLocked()
-		r.yielded = time.Now()
-	}
-	if r.db == nil {
-		if gap := yieldFor - time.Since(r.yielded); gap > 0 {
-			r.mu.Unlock()
-			time.Sleep(gap)
-			r.mu.Lock()
-			for r.writers > 0 {
-				r.cond.Wait()
+	for {
+		if h.db != nil && write && !h.rw {
+			if h.users > 0 {
+				h.cond.Wait()
+				continue
 			}
+			h.closeLocked()
 		}
+		if h.db != nil && h.users == 0 && time.Since(h.opened) > maxHold {
+			// Held long enough: let go, and leave a gap in which another
+			// process waiting for the file can take it.
+			h.closeLocked()
+			h.yielded = time.Now()
+		}
+		break
 	}
-	if r.db == nil {
-		db, err := s.handle(false)
+	if h.db == nil {
+		if gap := yieldFor - time.Since(h.yielded); gap > 0 {
+			h.mu.Unlock()
+			time.Sleep(gap)
+			h.mu.Lock()
+			if h.db != nil && (!write || h.rw) {
+				return h.use(), nil
+			}
+			for h.db != nil && h.users > 0 {
+				h.cond.Wait()
+			}
+			h.closeLocked()
+		}
+		db, err := s.handle(write)
 		if err != nil {
 			return nil, err
 		}
-		r.db, r.opened = db, time.Now()
+		h.db, h.rw, h.opened = db, write, time.Now()
 	}
-	if r.timer != nil {
-		r.timer.Stop()
-	}
-	r.users++
-	return r.db, nil
+	return h.use(), nil
 }
 
-// releaseRead ends one read; the handle closes after linger unless another
-// read comes, at once if a write of this process waits.
-func (s *Store) releaseRead() {
-	r := &s.reads
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.users--
-	if r.users > 0 {
+func (h *sharedHandle) use() *bolt.DB {
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	h.users++
+	return h.db
+}
+
+// releaseAfter ends one operation; the handle closes after linger unless
+// another operation comes, and as soon as it is free after an operation
+// that failed on the file.
+func (s *Store) releaseAfter(opErr error) {
+	h := &s.handles
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.users--
+	var fe *FileError
+	if errors.As(opErr, &fe) {
+		h.broken = true
+	}
+	if h.users > 0 {
 		return
 	}
-	if r.writers > 0 {
-		r.closeLocked()
-		r.cond.Broadcast()
+	if h.broken {
+		h.closeLocked()
+		h.broken = false
+		h.cond.Broadcast()
 		return
 	}
-	r.timer = time.AfterFunc(linger, func() {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if r.users == 0 {
-			r.closeLocked()
+	h.cond.Broadcast()
+	h.timer = time.AfterFunc(linger, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.users == 0 {
+			h.closeLocked()
 		}
 	})
 }
 
-func (r *sharedRead) closeLocked() {
-	if r.db != nil {
-		r.db.Close()
-		r.db = nil
+func (h *sharedHandle) closeLocked() {
+	if h.db != nil {
+		h.db.Close()
+		h.db = nil
 	}
-}
-
-// beginWrite lets go of the shared read handle: a write needs the file to
-// itself, even against this process's own reads.
-func (s *Store) beginWrite() {
-	r := &s.reads
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.init()
-	r.writers++
-	for r.users > 0 {
-		r.cond.Wait()
-	}
-	r.closeLocked()
-}
-
-func (s *Store) endWrite() {
-	r := &s.reads
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.writers--
-	r.cond.Broadcast()
 }
 
 // Release lets go of the file at once, for a caller about to hand it to
 // something else (a test opening it raw, a backup restore).
 func (s *Store) Release() {
-	r := &s.reads
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.init()
-	for r.users > 0 {
-		r.cond.Wait()
+	h := &s.handles
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cond == nil {
+		h.cond = sync.NewCond(&h.mu)
 	}
-	r.closeLocked()
+	for h.users > 0 {
+		h.cond.Wait()
+	}
+	h.closeLocked()
 }

@@ -42,7 +42,7 @@ type Store struct {
 	stockRev uint64
 	progOK   bool
 
-	reads sharedRead
+	handles sharedHandle
 }
 
 // Open prepares a store on path. It touches nothing: the file is created by
@@ -115,7 +115,7 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 	opts := &bolt.Options{
 		Timeout:      time.Nanosecond, // one try: we do the waiting
 		ReadOnly:     !write,
-		FreelistType: bolt.FreelistMapType,
+		FreelistType: bolt.FreelistArrayType,
 	}
 	for {
 		db, err := openContained(s.path, opts)
@@ -230,11 +230,11 @@ func unwrapPath(err error) error {
 
 // view runs fn in a read transaction on a freshly opened handle.
 func (s *Store) view(fn func(r *reader) error) (err error) {
-	db, err := s.acquireRead()
+	db, err := s.acquire(false)
 	if err != nil {
 		return err
 	}
-	defer s.releaseRead()
+	defer func() { s.releaseAfter(err) }()
 	err = guarded(func() error {
 		return db.View(func(tx *bolt.Tx) error {
 			r, err := s.newReader(tx)
@@ -249,16 +249,14 @@ func (s *Store) view(fn func(r *reader) error) (err error) {
 
 // update runs fn in one write transaction: all of it is written, or none.
 func (s *Store) update(fn func(w *writer) error) (err error) {
-	s.beginWrite()
-	defer s.endWrite()
-	db, err := s.handle(true)
+	db, err := s.acquire(true)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if cerr := db.Close(); err == nil && cerr != nil {
-			err = classifyWriteError(s.path, cerr)
-		}
+		// After a failed write the handle is not trusted again: the next
+		// operation opens the file afresh.
+		s.releaseAfter(err)
 	}()
 	err = guarded(func() error {
 		return db.Update(func(tx *bolt.Tx) error {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 	"time"
 
 	"steward/ingest"
@@ -339,12 +340,13 @@ func kindList(p model.Programme) string {
 
 // importWriter is the second pass.
 type importWriter struct {
-	s     *Store
-	opt   ImportOptions
-	rep   *ImportReport
-	bad   map[string]map[int]bool
-	total int
-	done  int
+	s       *Store
+	opt     ImportOptions
+	rep     *ImportReport
+	bad     map[string]map[int]bool
+	total   int
+	done    int
+	trusted int // rows read from trusted sources, counted by the reading goroutine
 }
 
 // all reads each source again and hands its rows, batch by batch, to
@@ -357,6 +359,8 @@ func (iw *importWriter) all(srcs []Source, commit func(func(*writer) error) erro
 		}
 		err = iw.source(src, rows, commit)
 		rows.Close()
+		iw.rep.Read += iw.trusted
+		iw.trusted = 0
 		if err != nil {
 			return err
 		}
@@ -365,27 +369,57 @@ func (iw *importWriter) all(srcs []Source, commit func(func(*writer) error) erro
 }
 
 func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) error) error) error {
-	batch := make([]any, 0, iw.opt.BatchSize)
-	first := 0
-	send := func() error {
-		if len(batch) == 0 {
-			return nil
+	// Rows are read and parsed in a goroutine of their own, one batch
+	// ahead, so that parsing runs on another core while a batch is written.
+	batches := make(chan rowBatch, 1)
+	stop := make(chan struct{})
+	var reading sync.WaitGroup
+	reading.Add(1)
+	go func() {
+		defer reading.Done()
+		iw.read(src, rows, batches, stop)
+	}()
+	defer reading.Wait()
+	defer close(stop)
+	for b := range batches {
+		if b.err != nil {
+			return b.err
 		}
-		b, from := batch, first
 		err := commit(func(w *writer) error {
 			w.deferClose = true
-			return iw.apply(w, src, b, from)
+			return iw.apply(w, src, b.rows, b.first)
 		})
 		if err != nil {
 			return err
 		}
-		iw.done += len(b)
+		iw.done += len(b.rows)
 		if iw.opt.Progress != nil {
 			iw.opt.Progress(iw.done, iw.total)
 		}
-		batch = batch[:0]
-		return nil
 	}
+	return nil
+}
+
+// rowBatch is the rows of one transaction, or the error that ended reading.
+type rowBatch struct {
+	rows  []any
+	first int
+	err   error
+}
+
+// read sends the source's valid rows in batches until the end, an error,
+// or stop.
+func (iw *importWriter) read(src Source, rows Rows, out chan<- rowBatch, stop <-chan struct{}) {
+	defer close(out)
+	send := func(b rowBatch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	batch := rowBatch{rows: make([]any, 0, iw.opt.BatchSize)}
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -396,26 +430,30 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 			continue // listed in the first pass
 		}
 		if err != nil {
-			return err
+			send(rowBatch{err: err})
+			return
 		}
 		if iw.opt.Trusted {
-			iw.rep.Read++
+			iw.trusted++
 		}
 		line := rowLine(row)
 		if iw.bad[src.Name][line] {
 			continue
 		}
-		if len(batch) == 0 {
-			first = line
+		if len(batch.rows) == 0 {
+			batch.first = line
 		}
-		batch = append(batch, row)
-		if len(batch) >= iw.opt.BatchSize {
-			if err := send(); err != nil {
-				return err
+		batch.rows = append(batch.rows, row)
+		if len(batch.rows) >= iw.opt.BatchSize {
+			if !send(batch) {
+				return
 			}
+			batch = rowBatch{rows: make([]any, 0, iw.opt.BatchSize)}
 		}
 	}
-	return send()
+	if len(batch.rows) > 0 {
+		send(batch)
+	}
 }
 
 func rowLine(row any) int {

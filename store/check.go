@@ -359,9 +359,9 @@ func (r *reader) checkCases(rep *CheckReport) error {
 	return nil
 }
 
-// checkBoards checks the all-time ranking against every member and the
-// recent periods' rankings against the ledger, and that each score has
-// exactly one place in its ranking.
+// checkBoards checks that every member stands on the all-time board at
+// their qualifying points, that the recent periods' scores agree with the
+// ledger, and that each score has exactly one place in its ranking.
 func (r *reader) checkBoards(rep *CheckReport, ledger map[uint32]*sums) error {
 	scores, board := r.bucket(bScores), r.bucket(bBoard)
 	err := scores.ForEach(func(k, v []byte) error {
@@ -380,10 +380,7 @@ func (r *reader) checkBoards(rep *CheckReport, ledger map[uint32]*sums) error {
 		if s == nil {
 			s = &sums{}
 		}
-		switch want, recent := s.periods[period]; {
-		case period == allKey && score != s.qualifying:
-			rep.add("member #%d's all-time score is %d, the ledger says %d", id, score, s.qualifying)
-		case recent && score != want:
+		if want, recent := s.periods[period]; recent && score != want {
 			rep.add("member #%d's %s score is %d, the ledger says %d", id, period, score, want)
 		}
 		return nil
@@ -391,18 +388,27 @@ func (r *reader) checkBoards(rep *CheckReport, ledger map[uint32]*sums) error {
 	if err != nil {
 		return err
 	}
-	if a, b := scores.Stats().KeyN, board.Stats().KeyN; a != b {
-		rep.add("the rankings hold %d places for %d scores", b, a)
-	}
-	members := r.bucket(bMembers).Stats().KeyN
-	n := 0
-	c := scores.Cursor()
+	members := r.bucket(bMembers)
+	allTime := 0
+	c := board.Cursor()
 	prefix := []byte(allKey + "\x00")
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		n++
+		allTime++
+		score, id := boardScore(k, len(prefix))
+		m, err := decodeMember(members.Get(u32key(id)))
+		if err != nil {
+			rep.add("the all-time ranking has member #%d, who does not exist", id)
+			continue
+		}
+		if m.Qualifying != score {
+			rep.add("%s stands at %d on the all-time ranking but has %d qualifying points", m.Handle, score, m.Qualifying)
+		}
 	}
-	if n != members {
-		rep.add("the all-time ranking has %d members of %d", n, members)
+	if n := members.Stats().KeyN; allTime != n {
+		rep.add("the all-time ranking has %d places for %d members", allTime, n)
+	}
+	if a, b := scores.Stats().KeyN, board.Stats().KeyN-allTime; a != b {
+		rep.add("the period rankings hold %d places for %d scores", b, a)
 	}
 	return nil
 }

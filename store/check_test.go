@@ -89,6 +89,7 @@ func TestCheckCachedHeldAndQualifying(t *testing.T) {
 		"carol: 0 points held but the ledger holds 150",
 		"carol: 1000 qualifying points but the ledger sums to 320",
 		"carol: tier Experienced but their points make Professional", // the cached points
+		"carol stands at 320 on the all-time ranking but has 1000 qualifying points",
 	)
 }
 

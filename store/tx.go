@@ -129,6 +129,10 @@ type mstate struct {
 	// transaction: pricing asks for every event.
 	badges map[string]bool
 	boards []boardDelta // score changes not yet written to the boards
+	// boardAll is the points at which the member stands on the all-time
+	// board (onBoard: they have a place there yet).
+	boardAll int64
+	onBoard  bool
 }
 
 // boardDelta is a change to one member's score on one leaderboard, summed
@@ -193,7 +197,7 @@ func (w *writer) loadID(id uint32) (*mstate, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms := &mstate{id: id, m: m, orig: m}
+	ms := &mstate{id: id, m: m, orig: m, boardAll: m.Qualifying, onBoard: true}
 	w.dirty[id] = ms
 	return ms, nil
 }
@@ -549,6 +553,10 @@ func (w *writer) flushBoards() error {
 	})
 	scores := w.bucket(bScores)
 	for _, k := range keys {
+		if k.period == allKey {
+			w.moveAllTime(w.dirty[k.id])
+			continue
+		}
 		delta := k.delta
 		sk := scoreKey(k.period, k.id)
 		old, had := int64(0), false
@@ -568,6 +576,21 @@ func (w *writer) flushBoards() error {
 		w.idx.put(bBoard, boardEntryKey(k.period, now, k.id), nil)
 	}
 	return w.idx.apply(w)
+}
+
+// moveAllTime moves the member's place on the all-time board. That board
+// ranks qualifying points, which the member record holds, so it needs no
+// score of its own: the old place is where the record's points were.
+func (w *writer) moveAllTime(ms *mstate) {
+	now := ms.m.Qualifying
+	if ms.onBoard {
+		if ms.boardAll == now {
+			return
+		}
+		w.idx.del(bBoard, boardEntryKey(allKey, ms.boardAll, ms.id))
+	}
+	w.idx.put(bBoard, boardEntryKey(allKey, now, ms.id), nil)
+	ms.boardAll, ms.onBoard = now, true
 }
 
 // periodsOf is periodsOf(t), remembered per day.

@@ -56,9 +56,10 @@ func newPlan(opt Options) *plan {
 	p := &plan{opt: opt, start: opt.Now.AddDate(0, 0, -opt.Days)}
 	span := opt.Now.Sub(p.start)
 	used := map[string]int{}
-	// Mean events per member grows with the length of the history, up to a
-	// hundred: ten years of 100,000 members is ten million events.
-	mean := 100 * math.Min(1, math.Sqrt(float64(opt.Days)/365))
+	// Mean events per member grows with the length of the history; some
+	// members drift away and a fifth lurk, so ten years of 100,000 members
+	// come to about ten million events.
+	mean := 137 * math.Min(1, math.Sqrt(float64(opt.Days)/365))
 	xm := mean * 0.3 / 1.3 // Pareto(α=1.3) has mean α·xm/(α−1)
 	for i := 0; i < opt.Members; i++ {
 		first := firstNames[rng.IntN(len(firstNames))]

@@ -47,7 +47,11 @@ func (b *Batch) Grant(handle, badge, note string) error {
 	if err != nil {
 		return err
 	}
-	_, err = b.w.grant(ms, bd, b.w.actor, note, b.w.now)
+	if _, err = b.w.grant(ms, bd, b.w.actor, note, b.w.now); err != nil {
+		return err
+	}
+	_, err = b.w.audit(model.AuditEntry{Action: "badge", Subject: handle, Summary: "gave " + handle + " the badge " + bd.Name, After: note},
+		&undoPlan{Op: "badge", Member: handle, Badge: bd.ID})
 	return err
 }
 
@@ -62,7 +66,12 @@ func (b *Batch) Note(handle, text string) error {
 	if err != nil {
 		return err
 	}
-	return nb.Put(cat(u32key(ms.id), u64key(seq)), encodeNote(model.Note{At: b.w.now, By: b.w.actor, Text: text}))
+	if err := nb.Put(cat(u32key(ms.id), u64key(seq)), encodeNote(model.Note{At: b.w.now, By: b.w.actor, Text: text})); err != nil {
+		return err
+	}
+	_, err = b.w.audit(model.AuditEntry{Action: "note", Subject: handle, Summary: "added a note to " + handle, After: text},
+		&undoPlan{Op: "note", Member: handle, Note: seq})
+	return err
 }
 
 // Sanction warns, deducts, suspends or bans a member outside any case.

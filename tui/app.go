@@ -92,6 +92,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.onResize(msg.Width, msg.Height)
 		return a, a.send(a.active, resizedMsg{})
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return a, a.onKeys(msg)
+		}
 		return a, a.onKey(msg)
 	case errMsg:
 		return a, a.onError(msg)
@@ -183,6 +186,23 @@ func (a *App) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	a.showHelp = false
 	return a.send(a.active, msg)
+}
+
+// onKeys handles keys that arrived together: Bubble Tea reports the letters
+// of one read as one message, which matches no binding, so keys typed ahead
+// over a slow link or sent by a script would be lost. Each is a key press of
+// its own until a form or the filter has the keys; the rest is its text.
+func (a *App) onKeys(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if a.panes[a.active].Capturing() {
+			rest := msg
+			rest.Runes = msg.Runes[i:]
+			return tea.Batch(append(cmds, a.onKey(rest))...)
+		}
+		cmds = append(cmds, a.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+	}
+	return tea.Batch(cmds...)
 }
 
 // undo compensates the newest action of this session.

@@ -13,6 +13,7 @@ import (
 	"steward/ingest"
 	"steward/model"
 	"steward/store"
+	"steward/termtext"
 )
 
 func runDemo(e env, args []string) error {
@@ -175,7 +176,13 @@ func runExport(e env, args []string) error {
 		defer os.Remove(f.Name())
 		w = f
 	}
-	head, err := st.Export(w, pos[0], store.ExportOptions{Format: *format, Period: p, Limit: *limit, Raw: *raw})
+	opt := store.ExportOptions{Format: *format, Period: p, Limit: *limit, Raw: *raw}
+	if f == nil && isTerminal(e.stdout) {
+		// Member text shown on a terminal is made inert, as in the console;
+		// a file or a pipe gets it as it is.
+		opt.Text = termtext.Inert
+	}
+	head, err := st.Export(w, pos[0], opt)
 	if err != nil {
 		if strings.Contains(err.Error(), "is not") {
 			return usagef("export: %v", err)

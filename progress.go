@@ -23,11 +23,14 @@ type progressBar struct {
 	drawn bool
 }
 
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 func newProgress(w io.Writer, label string, quiet bool) *progressBar {
-	on := false
-	if f, ok := w.(*os.File); ok && !quiet {
-		on = term.IsTerminal(int(f.Fd()))
-	}
+	on := !quiet && isTerminal(w)
 	bar := progress.New(progress.WithWidth(30), progress.WithoutPercentage(), progress.WithSolidFill("#7D56F4"))
 	if os.Getenv("NO_COLOR") != "" {
 		bar = progress.New(progress.WithWidth(30), progress.WithoutPercentage(), progress.WithColorProfile(0))

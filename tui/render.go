@@ -160,3 +160,26 @@ func progressBar(st *Styles, done, total int64, width int) string {
 	return st.Detail.BarFull.Render(strings.Repeat("█", full)) +
 		st.Detail.BarEmpty.Render(strings.Repeat("░", width-full))
 }
+
+// paneView finishes a pane's screen: the open form, if any, drawn over its
+// lines, and the lines fitted to exactly the pane's size.
+func paneView(lines []string, form *prompt, w, h int) string {
+	if form != nil {
+		lines = overlay(fitLines(lines, w, h), form.View(w), w)
+	}
+	return strings.Join(fitLines(lines, w, h), "\n")
+}
+
+// memberPaneLines lays out a list of members and the detail of the one
+// selected: side by side when wide, else the detail when it is open, else
+// the list.
+func memberPaneLines(st *Styles, w, h int, wide, showDetail bool, list func(width int) []string, detail func() string) []string {
+	switch {
+	case showDetail && !wide:
+		return strings.Split(detail(), "\n")
+	case wide:
+		lw, dw := splitWidths(w)
+		return sideBySide(st, list(lw), strings.Split(detail(), "\n"), lw, dw, h, showDetail)
+	}
+	return list(w)
+}

@@ -26,11 +26,9 @@ func dismissReasons() []string {
 // subject's record. Each decision takes a reason; the next case is
 // selected after it.
 type reportsModel struct {
-	c          *Common
-	w, h       int
-	focused    bool
-	stale      bool
-	list       window[store.CaseRow]
+	c    *Common
+	w, h int
+	queue[store.CaseRow]
 	table      table
 	prompt     *prompt
 	showDetail bool
@@ -75,35 +73,13 @@ func (p *reportsModel) SetSize(w, h int) {
 	p.list.invalidate()
 }
 
-func (p *reportsModel) Focus() tea.Cmd {
-	p.focused = true
-	if p.stale || !p.list.loaded {
-		p.stale = false
-		return p.list.reload()
-	}
-	return nil
-}
+func (p *reportsModel) Focus() tea.Cmd { return p.focus() }
 
 func (p *reportsModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case pageMsg[store.CaseRow]:
-		return p, p.list.apply(msg)
-	case countsLoadedMsg:
-		p.list.total = msg.counts.Open
-		return p, nil
-	case programmeLoadedMsg:
-		p.list.invalidate()
-		return p, nil
-	case dataChangedMsg:
-		if !p.focused {
-			p.stale = true
-			return p, nil
-		}
-		return p, p.list.reload()
-	case tea.KeyMsg:
-		if !p.focused {
-			return p, nil
-		}
+	if ok, cmd := p.follow(msg, func(c store.Counts) int { return c.Open }); ok {
+		return p, cmd
+	}
+	if msg, ok := msg.(tea.KeyMsg); ok && p.focused {
 		return p, p.onKey(msg)
 	}
 	return p, nil
@@ -226,10 +202,7 @@ func (p *reportsModel) View() string {
 	default:
 		lines = p.listView(p.w)
 	}
-	if p.prompt != nil {
-		lines = overlay(fitLines(lines, p.w, p.h), p.prompt.View(p.w), p.w)
-	}
-	return strings.Join(fitLines(lines, p.w, p.h), "\n")
+	return paneView(lines, p.prompt, p.w, p.h)
 }
 
 func (p *reportsModel) listView(width int) []string {

@@ -353,3 +353,45 @@ func navigate[T any](k keymap.KeyMap, w *window[T], msg tea.KeyMsg) (cmd tea.Cmd
 	}
 	return nil, false
 }
+
+// queue is what the approvals and reports panes share: a window of rows
+// that loads when the pane comes into view and follows the data.
+type queue[T any] struct {
+	focused bool
+	stale   bool // the data changed while the pane was out of view
+	list    window[T]
+}
+
+// focus loads the rows when the pane comes into view, if they were never
+// loaded or the data changed meanwhile.
+func (q *queue[T]) focus() tea.Cmd {
+	q.focused = true
+	if q.stale || !q.list.loaded {
+		q.stale = false
+		return q.list.reload()
+	}
+	return nil
+}
+
+// follow handles the messages every queue takes the same way — a page of
+// rows, the counts (count picks its own), a new programme, data changed by
+// an action or another process — and reports whether msg was one of them.
+func (q *queue[T]) follow(msg tea.Msg, count func(store.Counts) int) (bool, tea.Cmd) {
+	switch msg := msg.(type) {
+	case pageMsg[T]:
+		return true, q.list.apply(msg)
+	case countsLoadedMsg:
+		q.list.total = count(msg.counts)
+		return true, nil
+	case programmeLoadedMsg:
+		q.list.invalidate()
+		return true, nil
+	case dataChangedMsg:
+		if !q.focused {
+			q.stale = true
+			return true, nil
+		}
+		return true, q.list.reload()
+	}
+	return false, nil
+}

@@ -152,10 +152,6 @@ func timeKey(t time.Time) []byte {
 	return binary.BigEndian.AppendUint64(nil, uint64(t.UnixNano())^(1<<63))
 }
 
-func keyTime(b []byte) time.Time {
-	return time.Unix(0, int64(binary.BigEndian.Uint64(b)^(1<<63))).UTC()
-}
-
 func cat(parts ...[]byte) []byte {
 	n := 0
 	for _, p := range parts {

@@ -23,16 +23,6 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
 }
 
-// holds reports whether the member holds a badge (not revoked).
-func (r *reader) holds(id uint32, badge string) bool {
-	v := r.bucket(bBadges).Get(cat(u32key(id), []byte(badge)))
-	if v == nil {
-		return false
-	}
-	g, err := decodeGrant(v)
-	return err == nil && !g.Revoked
-}
-
 // grant gives a badge unless the member holds it already.
 func (w *writer) grant(ms *mstate, b model.Badge, by, note string, at time.Time) (bool, error) {
 	if w.holdsBadge(ms, b.ID) {

@@ -371,7 +371,9 @@ func (iw *importWriter) all(srcs []Source, commit func(func(*writer) error) erro
 func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) error) error) error {
 	// Rows are read and parsed in a goroutine of their own, one batch
 	// ahead, so that parsing runs on another core while a batch is written.
-	batches := make(chan rowBatch, 1)
+	// Unbuffered: one batch is written while the next is read, and no third
+	// waits in memory.
+	batches := make(chan rowBatch)
 	stop := make(chan struct{})
 	var reading sync.WaitGroup
 	reading.Add(1)

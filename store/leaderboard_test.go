@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +114,36 @@ func TestLeaderboardMovementBeforeTheWeekCloses(t *testing.T) {
 	_, err := s.AddNote("bob", "hi")
 	rtOK(t, err)
 	rtWant(t, "week 48, after a write", rtBoard(t, s, ThisWeek), "1:carol:10:+2 2:alice:5:=")
+	mustCheck(t, s)
+}
+
+// Importing history into a community whose months are already closed writes
+// no rankings for the weeks before last week nor for the months before last
+// month: nothing reads them. This week's, last week's and the all-time
+// boards still count every event, and check agrees.
+func TestLeaderboardOldPeriodsAreNotRanked(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t) // Friday 20 November 2026, ISO week 47
+	rtJoin(t, s, "alice", "bob")
+	rtEvents(t, s,
+		"old1,alice,post,2026-06-03T10:00:00Z", // June, week 23
+		"old2,bob,answer,2026-09-15T10:00:00Z", // September, week 38
+		"last,bob,post,2026-11-10T10:00:00Z",   // week 46, last week
+		"now1,alice,answer,2026-11-19T10:00:00Z",
+	)
+	var periods []string
+	rtOK(t, s.view(func(r *reader) error {
+		return r.bucket(bScores).ForEach(func(k, _ []byte) error {
+			p := string(k[:bytes.IndexByte(k, 0)])
+			if !slices.Contains(periods, p) {
+				periods = append(periods, p)
+			}
+			return nil
+		})
+	}))
+	rtWant(t, "periods with scores", strings.Join(periods, " "), "m2026-11 w2026-46 w2026-47")
+	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:10:new")
+	rtWant(t, "month", rtBoard(t, s, ThisMonth), "1:alice:10:new 2:bob:5:new")
+	rtWant(t, "all time", rtBoard(t, s, AllTime), "1:alice:25:= 1:bob:25:=")
 	mustCheck(t, s)
 }

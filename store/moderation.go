@@ -25,12 +25,18 @@ func invalid(format string, args ...any) error {
 
 // grant gives a badge unless the member holds it already.
 func (w *writer) grant(ms *mstate, b model.Badge, by, note string, at time.Time) (bool, error) {
+	if err := w.loadBadges(ms); err != nil {
+		return false, err
+	}
 	if w.holdsBadge(ms, b.ID) {
 		return false, nil
 	}
-	ms.badges[b.ID] = true
+	ms.badges = append(ms.badges, b.ID)
 	g := model.BadgeGrant{Badge: b.ID, At: at, By: by, Note: note}
-	return true, w.bucket(bBadges).Put(cat(u32key(ms.id), []byte(b.ID)), encodeGrant(g))
+	// In key order with the transaction's other index writes: an import
+	// grants badges to members all over the file.
+	w.idx.put(bBadges, cat(u32key(ms.id), []byte(b.ID)), encodeGrant(g))
+	return true, nil
 }
 
 func (w *writer) addSanction(ms *mstate, s model.Sanction) (uint64, error) {

@@ -93,6 +93,9 @@ func (w *writer) reapply(old model.Programme, ch *ProgrammeChange) error {
 		if err != nil {
 			return err
 		}
+		if err := w.loadBadges(ms); err != nil {
+			return err
+		}
 		for _, b := range w.prog.NewBadges(act, func(id string) bool { return w.holdsBadge(ms, id) }) {
 			if _, err := w.grant(ms, b, "", b.About, w.now); err != nil {
 				return err
@@ -120,7 +123,11 @@ func (w *writer) reapply(old model.Programme, ch *ProgrammeChange) error {
 func (w *writer) unmetBadges(ms *mstate, act *model.Activity) ([]string, error) {
 	var out []string
 	prefix := u32key(ms.id)
-	c := w.bucket(bBadges).Cursor()
+	badges, err := w.badgesBucket()
+	if err != nil {
+		return nil, err
+	}
+	c := badges.Cursor()
 	for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
 		g, err := decodeGrant(v)
 		if err != nil {

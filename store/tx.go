@@ -107,7 +107,9 @@ type writer struct {
 	// periods remembers the leaderboard keys of each UTC day met, so an
 	// import does not format three period names per event.
 	periods map[int32][3]string
-	idx     indexOps // index changes waiting to be applied in key order
+	// keepMonth and keepWeek are the oldest periods whose boards are kept.
+	keepMonth, keepWeek string
+	idx                 indexOps // index changes waiting to be applied in key order
 	// newEvents are the event ids recorded in this transaction, whose
 	// records are written at its end, in id order.
 	newEvents map[string]struct{}
@@ -127,8 +129,9 @@ type mstate struct {
 	seqs  []uint64 // ledger entries written for this member in this transaction
 	// badges caches which badges the member holds, read once per
 	// transaction: pricing asks for every event.
-	badges map[string]bool
-	boards []boardDelta // score changes not yet written to the boards
+	badges       []string // a member holds a handful: a list beats a map
+	badgesLoaded bool
+	boards       []boardDelta // score changes not yet written to the boards
 	// boardAll is the points at which the member stands on the all-time
 	// board (onBoard: they have a place there yet).
 	boardAll int64
@@ -214,19 +217,39 @@ func (w *writer) activityOf(ms *mstate) (*model.Activity, error) {
 	return ms.act, nil
 }
 
-// holdsBadge reads through the transaction's cache of the member's badges.
-func (w *writer) holdsBadge(ms *mstate, badge string) bool {
-	if ms.badges == nil {
-		ms.badges = map[string]bool{}
-		prefix := u32key(ms.id)
-		c := w.bucket(bBadges).Cursor()
-		for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
-			if g, err := decodeGrant(v); err == nil && !g.Revoked {
-				ms.badges[g.Badge] = true
-			}
+// loadBadges reads which badges the member holds into the transaction's
+// cache, once: pricing asks for every event.
+func (w *writer) loadBadges(ms *mstate) error {
+	if ms.badgesLoaded {
+		return nil
+	}
+	// The grants waiting in the index writes are all of members whose
+	// badges are already cached: the bucket is enough.
+	ms.badges, ms.badgesLoaded = nil, true
+	prefix := u32key(ms.id)
+	c := w.bucket(bBadges).Cursor()
+	for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
+		if g, err := decodeGrant(v); err == nil && !g.Revoked {
+			ms.badges = append(ms.badges, g.Badge)
 		}
 	}
-	return ms.badges[badge]
+	return nil
+}
+
+// holdsBadge says whether the member holds a badge; loadBadges has run.
+func (w *writer) holdsBadge(ms *mstate, badge string) bool {
+	return slices.Contains(ms.badges, badge)
+}
+
+// badgesBucket is the badges bucket with this transaction's grants in it:
+// grants wait in the index writes, to go in in key order.
+func (w *writer) badgesBucket() (*bolt.Bucket, error) {
+	if ops := w.idx.byBucket[string(bBadges)]; ops != nil && len(ops.puts)+len(ops.dels) > 0 {
+		if err := w.idx.applyTo(w, string(bBadges), ops); err != nil {
+			return nil, err
+		}
+	}
+	return w.bucket(bBadges), nil
 }
 
 // create adds a new member; the caller has checked the handle is free.
@@ -245,7 +268,7 @@ func (w *writer) create(m model.Member) (*mstate, error) {
 	if err := addCount(w.bucket(bMeta), kMembers, 1); err != nil {
 		return nil, err
 	}
-	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}, badges: map[string]bool{}}
+	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}, badgesLoaded: true}
 	w.dirty[id] = ms
 	w.byHandle[m.Handle] = ms
 	// Every member has a place in the all-time ranking, which is also the
@@ -273,7 +296,9 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	ms.seqs = append(ms.seqs, seq)
 	if e.Qualifying != 0 {
 		for _, p := range boardsOf(e, w.periodsOf(e.At)) {
-			ms.addBoard(p, e.Qualifying)
+			if p != "" {
+				ms.addBoard(p, e.Qualifying)
+			}
 		}
 	}
 	return seq, nil
@@ -301,7 +326,10 @@ func (w *writer) finish() error {
 	if w.deferClose {
 		return nil
 	}
-	return w.closePeriods()
+	if err := w.closePeriods(); err != nil {
+		return err
+	}
+	return w.idx.apply(w) // the top-of-month badges it gave
 }
 
 func (w *writer) flushMember(ms *mstate) error {
@@ -497,27 +525,33 @@ func (o *indexOps) put(bucket, key, value []byte) {
 
 func (o *indexOps) apply(w *writer) error {
 	for _, name := range o.order {
-		ops := o.byBucket[name]
-		b := w.bucket([]byte(name))
-		if !slices.IsSortedFunc(ops.dels, bytes.Compare) {
-			slices.SortFunc(ops.dels, bytes.Compare)
+		if err := o.applyTo(w, name, o.byBucket[name]); err != nil {
+			return err
 		}
-		for _, k := range ops.dels {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		byKey := func(a, b kv) int { return bytes.Compare(a.key, b.key) }
-		if !slices.IsSortedFunc(ops.puts, byKey) {
-			slices.SortFunc(ops.puts, byKey)
-		}
-		for _, p := range ops.puts {
-			if err := b.Put(p.key, p.value); err != nil {
-				return err
-			}
-		}
-		ops.dels, ops.puts = ops.dels[:0], ops.puts[:0]
 	}
+	return nil
+}
+
+func (o *indexOps) applyTo(w *writer, name string, ops *bucketOps) error {
+	b := w.bucket([]byte(name))
+	if !slices.IsSortedFunc(ops.dels, bytes.Compare) {
+		slices.SortFunc(ops.dels, bytes.Compare)
+	}
+	for _, k := range ops.dels {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	byKey := func(a, b kv) int { return bytes.Compare(a.key, b.key) }
+	if !slices.IsSortedFunc(ops.puts, byKey) {
+		slices.SortFunc(ops.puts, byKey)
+	}
+	for _, p := range ops.puts {
+		if err := b.Put(p.key, p.value); err != nil {
+			return err
+		}
+	}
+	ops.dels, ops.puts = ops.dels[:0], ops.puts[:0]
 	return nil
 }
 
@@ -593,13 +627,34 @@ func (w *writer) moveAllTime(ms *mstate) {
 	ms.boardAll, ms.onBoard = now, true
 }
 
-// periodsOf is periodsOf(t), remembered per day.
+// periodsOf is periodsOf(t), remembered per day, with the month or week
+// left blank when nothing will ever read its board: a week before last
+// week, a month before last month that has already been closed. Importing
+// ten years of history would otherwise write five hundred weekly rankings
+// that no screen shows.
 func (w *writer) periodsOf(t time.Time) [3]string {
 	day := model.Day(t)
 	if p, ok := w.periods[day]; ok {
 		return p
 	}
+	if w.keepMonth == "" {
+		_, w.keepWeek = periodKeys(ThisWeek, w.now)
+		_, w.keepMonth = periodKeys(ThisMonth, w.now)
+		closed := string(w.bucket(bMeta).Get(kClosedMonth))
+		switch {
+		case closed == "":
+			w.keepMonth = "m" // no month closed yet: each will be, so keep them all
+		case closed < w.keepMonth:
+			w.keepMonth = closed
+		}
+	}
 	p := periodsOf(t)
+	if p[1] < w.keepMonth {
+		p[1] = ""
+	}
+	if p[2] < w.keepWeek {
+		p[2] = ""
+	}
 	w.periods[day] = p
 	return p
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"steward/model"
@@ -187,7 +188,11 @@ func (w *writer) requeue(req model.Request) error {
 
 func (w *writer) revoke(ms *mstate, badge string) error {
 	key := cat(u32key(ms.id), []byte(badge))
-	v := w.bucket(bBadges).Get(key)
+	badges, err := w.badgesBucket()
+	if err != nil {
+		return err
+	}
+	v := badges.Get(key)
 	if v == nil {
 		return invalid("%s does not hold %s", ms.m.Handle, badge)
 	}
@@ -196,10 +201,10 @@ func (w *writer) revoke(ms *mstate, badge string) error {
 		return err
 	}
 	g.Revoked = true
-	if ms.badges != nil {
-		delete(ms.badges, badge)
+	if i := slices.Index(ms.badges, badge); i >= 0 {
+		ms.badges = slices.Delete(ms.badges, i, i+1)
 	}
-	return w.bucket(bBadges).Put(key, encodeGrant(g))
+	return badges.Put(key, encodeGrant(g))
 }
 
 func (w *writer) hideNote(ms *mstate, seq uint64) error {

@@ -2,9 +2,12 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"steward/model"
@@ -196,16 +199,21 @@ func (r *reader) movement(p Period, prev string, out []Standing, ids []uint32) e
 			return err
 		}
 	}
+	gen := string(r.bucket(bMeta).Get(kClosedWeek)) + " " + string(r.bucket(bMeta).Get(kClosedMonth))
 	for i := range out {
 		id := ids[i]
 		var before int
 		found := false
 		switch {
 		case snapshot:
-			if v := ranks.Get(scoreKey(prev, id)); v != nil {
+			before, found = r.s.ranks.get(gen, prev, id, func() (int, bool) {
+				v := ranks.Get(scoreKey(prev, id))
+				if v == nil {
+					return 0, false
+				}
 				d := dec{b: v}
-				before, found = int(d.u64()), true
-			}
+				return int(d.u64()), true
+			})
 			out[i].Known = true
 		case walked != nil:
 			before, found = walked[id]
@@ -221,6 +229,43 @@ func (r *reader) movement(p Period, prev string, out []Standing, ids []uint32) e
 }
 
 const fallbackWalk = 5000
+
+// rankCache keeps the ranks read from closed periods' snapshots. A snapshot
+// is written once, when its period closes, so what was read of it holds
+// until the next close; the leaderboard, redrawn often, then reads its
+// movement column without a lookup per line. gen is the pair of closed
+// periods the cached ranks were read under.
+type rankCache struct {
+	mu   sync.Mutex
+	gen  string
+	rank map[string]int32 // period + member id → rank; -1: not ranked
+}
+
+const rankCacheMax = 20000
+
+func (c *rankCache) get(gen, period string, id uint32, read func() (int, bool)) (int, bool) {
+	key := period + string(u32key(id))
+	c.mu.Lock()
+	if c.gen != gen || len(c.rank) >= rankCacheMax {
+		c.gen, c.rank = gen, map[string]int32{}
+	}
+	v, ok := c.rank[key]
+	c.mu.Unlock()
+	if ok {
+		return int(v), v >= 0
+	}
+	rank, found := read()
+	v = -1
+	if found {
+		v = int32(rank)
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.rank[key] = v
+	}
+	c.mu.Unlock()
+	return rank, found
+}
 
 // closePeriods keeps the ranks of the periods that ended before now, for
 // the movement column, and gives the top-of-month badges. It runs at the end
@@ -308,6 +353,9 @@ func (w *writer) snapshotRanks(period string) error {
 	}); err != nil {
 		return err
 	}
+	// In key order: the walk met them by rank, and bbolt inserting out of
+	// order into one growing node shifts it each time.
+	slices.SortFunc(puts, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
 	for _, kv := range puts {
 		if err := ranks.Put(kv[0], kv[1]); err != nil {
 			return err
@@ -350,12 +398,17 @@ func (w *writer) snapshotAllTime(week string) error {
 		}
 	}
 	rank := 0
+	byID := make([]standing, len(list)) // score now holds the rank
 	for i, s := range list {
 		if i == 0 || s.score != list[i-1].score {
 			rank = i + 1
 		}
+		byID[i] = standing{int64(rank), s.id}
+	}
+	slices.SortFunc(byID, func(a, b standing) int { return cmp.Compare(a.id, b.id) })
+	for _, s := range byID {
 		e := enc{}
-		e.u64(uint64(rank))
+		e.u64(uint64(s.score))
 		if err := ranks.Put(scoreKey(allKey, s.id), e.b); err != nil {
 			return err
 		}

@@ -87,6 +87,8 @@ func TestLeaderboardMovementAcrossAWeek(t *testing.T) {
 	rtAward(t, s, "bob", 10)
 	rtAward(t, s, "dave", 5)
 	rtWant(t, "week 48", rtBoard(t, s, ThisWeek), "1:carol:200:+2 2:bob:10:= 3:dave:5:new")
+	// Read again, the movement comes from the cache of closed ranks.
+	rtWant(t, "week 48 again", rtBoard(t, s, ThisWeek), "1:carol:200:+2 2:bob:10:= 3:dave:5:new")
 	// All time compares with the ranks as the week began (dave had his
 	// September welcome).
 	rtWant(t, "all time", rtBoard(t, s, AllTime), "1:carol:230:+2 2:alice:110:-1 3:bob:70:-1 4:dave:15:=")
@@ -145,5 +147,25 @@ func TestLeaderboardOldPeriodsAreNotRanked(t *testing.T) {
 	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:10:new")
 	rtWant(t, "month", rtBoard(t, s, ThisMonth), "1:alice:10:new 2:bob:5:new")
 	rtWant(t, "all time", rtBoard(t, s, AllTime), "1:alice:25:= 1:bob:25:=")
+	mustCheck(t, s)
+}
+
+// The movement column is read from the closed period's ranks, cached: the
+// all-time board compares with the ranks as the week began, replaced each
+// week, so a new week must not show the ranks cached the week before.
+func TestLeaderboardMovementAfterTheNextClose(t *testing.T) {
+	t.Parallel()
+	s, now := newStore(t) // week 47
+	rtJoin(t, s, "alice", "bob")
+	rtAward(t, s, "alice", 100)
+	rtAward(t, s, "bob", 50)
+	rtSet(now, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)) // week 48
+	rtAward(t, s, "bob", 100)
+	rtAward(t, s, "alice", 5)
+	rtWant(t, "week 48", rtBoard(t, s, AllTime), "1:bob:160:+1 2:alice:115:-1")
+	rtSet(now, time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)) // week 49
+	rtAward(t, s, "alice", 20)
+	rtAward(t, s, "bob", 1)
+	rtWant(t, "week 49", rtBoard(t, s, AllTime), "1:bob:161:= 2:alice:135:=")
 	mustCheck(t, s)
 }

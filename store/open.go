@@ -42,6 +42,8 @@ type Store struct {
 	stockRev uint64
 	progOK   bool
 
+	ranks rankCache
+
 	handles sharedHandle
 }
 

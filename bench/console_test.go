@@ -65,6 +65,8 @@ func firstFrame(b testing.TB, path string) (time.Duration, string) {
 	return d, view
 }
 
+const startups = 21
+
 // BenchmarkStartup times from opening the store to the first full frame on
 // the large community against a community of 500 members.
 func BenchmarkStartup(b *testing.B) {
@@ -76,15 +78,22 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	small := community(b, 500, 5000, 0)
 	for i := 0; i < b.N; i++ {
-		var at [2]time.Duration
-		for j, path := range []string{small, large} {
-			at[j] = median(3, func() time.Duration {
+		// A start takes a millisecond or two, at the mercy of the machine's
+		// other work: many starts, the two sizes taken in turn, and the
+		// median of each.
+		var runs [2][]time.Duration
+		for k := 0; k < startups; k++ {
+			for j, path := range []string{small, large} {
 				d, view := firstFrame(b, path)
 				if !strings.Contains(view, "Members") || !strings.Contains(view, "1/") {
 					b.Fatalf("the first frame has no members list:\n%s", view)
 				}
-				return d
-			})
+				runs[j] = append(runs[j], d)
+			}
+		}
+		var at [2]time.Duration
+		for j := range runs {
+			at[j] = median(startups, func() time.Duration { return pick(&runs[j]) })
 		}
 		r := float64(at[1]) / float64(at[0])
 		record(row{"start to first full frame, " + label, dur(at[1]), dur(at[0]) + " at 500 members", r, "≤ 1.5 ×, ≤ 100 ms", r <= 1.5 && at[1] <= 100*time.Millisecond})

@@ -11,8 +11,15 @@ import (
 	"steward/termtext"
 )
 
-// historyPage is how many lines of points history are read at a time.
+// historyPage is how many lines of points history are read at a time as
+// the reader scrolls.
 const historyPage = 100
+
+// firstHistory is how much history a member's screen reads first: what the
+// pane can show, since the history comes last in the document. On a
+// long-lived community each line of it is a read from a different part of
+// the file, and the first frame waits for them.
+func (m *memberDetail) firstHistory() int { return min(historyPage, max(m.h, 20)) }
 
 // memberLoadedMsg brings a member's screen and the newest page of their
 // points history. seq is the detail's count of requests: an answer for a
@@ -100,7 +107,7 @@ func (m *memberDetail) show(handle string) tea.Cmd {
 	m.handle, m.loaded, m.lines, m.scroll = handle, false, nil, 0
 	m.history, m.more, m.loading = nil, false, false
 	m.seq++
-	return loadMember(m.c.Store, m.owner, m.seq, handle, historyPage)
+	return loadMember(m.c.Store, m.owner, m.seq, handle, m.firstHistory())
 }
 
 // reload reads the member again after a change, keeping the scroll.
@@ -110,7 +117,7 @@ func (m *memberDetail) reload() tea.Cmd {
 	}
 	m.seq++
 	m.loading = false
-	return loadMember(m.c.Store, m.owner, m.seq, m.handle, max(historyPage, len(m.history)))
+	return loadMember(m.c.Store, m.owner, m.seq, m.handle, max(m.firstHistory(), len(m.history)))
 }
 
 // member is the member shown, once loaded.
@@ -195,12 +202,13 @@ func (m *memberDetail) scrollBy(n int) {
 	m.scroll = max(0, min(m.scroll+n, len(doc)-m.h))
 }
 
-// wantMore reads older history when the reader nears its end.
+// wantMore reads older history when the reader nears its end: less than
+// half a screen left below the view.
 func (m *memberDetail) wantMore() tea.Cmd {
 	if !m.loaded || !m.more || m.loading || len(m.history) == 0 {
 		return nil
 	}
-	if m.scroll+2*m.h < len(m.document()) {
+	if below := len(m.document()) - (m.scroll + m.h); below >= m.h/2 {
 		return nil
 	}
 	m.loading = true

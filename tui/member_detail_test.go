@@ -36,7 +36,7 @@ func TestDetailShowsEverySection(t *testing.T) {
 	mustContain(t, doc, handle, "Tier", "top tier", "Balance", "Badges (", "★", "Points by action", "held back by caps",
 		"Notes (1)", "mod: watch the links they post", "Penalties and warnings (1)", "warning by mod: off-topic thread",
 		"Reports about them", "Redemptions", "Points history", "earned")
-	if len(m.history) != historyPage || !m.more {
+	if len(m.history) != m.firstHistory() || !m.more {
 		t.Fatalf("first page of history: %d lines, more=%v", len(m.history), m.more)
 	}
 }
@@ -44,8 +44,10 @@ func TestDetailShowsEverySection(t *testing.T) {
 func TestDetailHistoryShowsTheRuleAndWhatCapsHeldBack(t *testing.T) {
 	st := demoStore(t)
 	page, _ := st.Members(store.ByPoints, nil, store.Forward, 50)
+	probe := newMemberDetail(newCommon(st), membersPane)
+	probe.SetSize(100, 20)
 	for _, mem := range page.Rows {
-		hist, _, _ := st.History(mem.Handle, 0, historyPage)
+		hist, _, _ := st.History(mem.Handle, 0, probe.firstHistory()) // what the detail reads first
 		for _, e := range hist {
 			if e.Withheld == 0 {
 				continue

@@ -100,7 +100,10 @@ func (s *Store) releaseAfter(opErr error) {
 	defer h.mu.Unlock()
 	h.users--
 	var fe *FileError
-	if errors.As(opErr, &fe) {
+	var busy *windowBusy
+	if errors.As(opErr, &fe) || errors.As(opErr, &busy) {
+		// A busy window also lets go of the file: its importer needs it
+		// to close the window.
 		h.broken = true
 	}
 	if h.users > 0 {

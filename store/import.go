@@ -459,11 +459,20 @@ func (iw *importWriter) closeWindow(win *window, src Source) error {
 		w.deferClose = true
 		return w.closeWindow(src)
 	})
-	if err == nil {
-		win.reset()
+	if err != nil {
+		return err
 	}
-	return err
+	win.reset()
+	// Let go of the file for a moment: a writer that waited for the window
+	// to close gets its turn before the next window opens.
+	iw.s.Release()
+	time.Sleep(afterWindow)
+	return nil
 }
+
+// afterWindow is the pause after a window closes: longer than a waiting
+// writer's retry interval.
+const afterWindow = 20 * time.Millisecond
 
 // abandon ends an import that failed with its window open: the window is
 // rolled back now, by a write that finds its mark forgotten (or, if that

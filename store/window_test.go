@@ -220,3 +220,55 @@ func TestWindowMarkInACopyIsRolledBack(t *testing.T) {
 		t.Errorf("the copy after a write: %d entries, %d pending; want 4, 0", rep.Entries, rep.Pending)
 	}
 }
+
+// Between two windows an import lets go of the file for a moment: a writer
+// waiting for the window to close gets its turn while the import goes on,
+// instead of waiting for the whole import.
+func TestWriterGetsInBetweenWindows(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	importText(t, s, ingest.Members, windowMembersCSV(5))
+	other := Open(s.Path(), Options{Actor: "mod", Now: s.opt.Now, Wait: 5 * time.Second})
+	done := make(chan error, 1)
+	started := make(chan struct{})
+	go func() {
+		first := true
+		_, err := s.Import([]Source{SliceSource("events.csv", ingest.Events, windowEvents(400, 5))}, ImportOptions{
+			BatchSize: 10, Window: 1,
+			Progress: func(int, int) {
+				if first {
+					first = false
+					close(started)
+				}
+			},
+		})
+		done <- err
+	}()
+	<-started
+	awards := 0
+	var slowest time.Duration
+	for running := true; running; {
+		select {
+		case err := <-done:
+			rtOK(t, err)
+			running = false
+		case <-time.After(50 * time.Millisecond): // a busy moderator's pace
+			start := time.Now()
+			_, err := other.Award("m1", 1, "between windows")
+			rtOK(t, err)
+			slowest = max(slowest, time.Since(start))
+			awards++
+		}
+	}
+	t.Logf("%d awards during the import, the slowest %v", awards, slowest)
+	if awards < 10 {
+		t.Errorf("%d awards went in during an import of 40 windows; want one every 50 ms", awards)
+	}
+	if slowest > windowTime+time.Second {
+		t.Errorf("an award waited %v: more than a window", slowest)
+	}
+	rep := mustCheck(t, s)
+	if want := 5 + 400 + awards; rep.Entries != want {
+		t.Errorf("%d ledger entries, want %d", rep.Entries, want)
+	}
+}

@@ -82,7 +82,6 @@ nothing. A file with an invalid row imports nothing and exits 1, listing FILE:LI
 	skip := fs.Bool("skip-invalid", false, "import the valid rows; list and count the invalid ones")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	batch := fs.Int("batch", 20000, "rows per transaction")
-	window := fs.Int("window", 0, "event batches applied to the members together at most (0: as many as fit 1.5 s and 20,000 members)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -113,12 +112,12 @@ nothing. A file with an invalid row imports nothing and exits 1, listing FILE:LI
 	if len(srcs) == 0 {
 		return usagef("import: nothing to import (give --members, --events, --redemptions or --reports)")
 	}
-	// An import's live memory is a batch, the members of its window and the
-	// pages they dirty; a soft limit makes the collector keep the heap near
-	// that rather than let it double before collecting.
+	// An import's live memory is a batch and the pages it dirties; a soft
+	// limit makes the collector keep the heap near that rather than let it
+	// double before collecting.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	bar := newProgress(e.stderr, "import", *quiet)
-	rep, err := st.Import(srcs, store.ImportOptions{DryRun: *dry, SkipInvalid: *skip, BatchSize: *batch, Window: *window, Progress: bar.update})
+	rep, err := st.Import(srcs, store.ImportOptions{DryRun: *dry, SkipInvalid: *skip, BatchSize: *batch, Progress: bar.update})
 	bar.finish()
 	for _, p := range rep.Problems {
 		e.errorf("%s", p)
@@ -362,9 +361,6 @@ func runCheck(e env, args []string) error {
 		e.errorf("%s", v)
 	}
 	fmt.Fprintf(e.stdout, "%d members, %d ledger entries, %d audit entries; audit chain head %s\n", rep.Members, rep.Entries, rep.Audit, rep.Head)
-	if rep.Pending > 0 {
-		fmt.Fprintf(e.stdout, "an import is under way, or stopped part-way: %d ledger entries from #%d are not applied yet (a stopped import's are rolled back by the next write)\n", rep.Pending, rep.PendingFrom)
-	}
 	if !rep.OK() {
 		fmt.Fprintf(e.stdout, "check failed: %d violations\n", len(rep.Violations))
 		return exitError{1}

@@ -164,7 +164,7 @@ func Write(st *store.Store, opt Options) (store.ImportReport, error) {
 		store.SliceSource("demo members", ingest.Members, rows),
 		{Name: "demo events", Kind: ingest.Events, Open: func() (store.Rows, error) { return p.eventStream(), nil }},
 	}
-	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 20000, Progress: progress})
+	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 50000, Progress: progress})
 	if err != nil {
 		return rep, err
 	}

@@ -21,7 +21,7 @@ func TestBackupDuringImportIsConsistentSnapshot(t *testing.T) {
 	db := filepath.Join(dir, "live.db")
 	must(t, "import", "--db", db, "--members", c.members, "--quiet")
 	rng := rand.New(rand.NewPCG(crashSeed, 5))
-	done := background(t, "import", "--db", db, "--events", c.events, "--batch", fmt.Sprint(corpusBatch), "--window", fmt.Sprint(corpusWindow), "--quiet")
+	done := background(t, "import", "--db", db, "--events", c.events, "--batch", fmt.Sprint(corpusBatch), "--quiet")
 
 	var backups []string
 	running := true

@@ -20,10 +20,7 @@ const (
 	corpusMembers = 1000
 	corpusEvents  = 100_000
 	corpusBatch   = 2000 // small, so an import is many transactions
-	// corpusWindow is the batches applied to the members together: a few,
-	// so that an import is several windows and a kill can land inside one.
-	corpusWindow = 3
-	corpusSeed   = 20240601
+	corpusSeed    = 20240601
 )
 
 // compared are the exports that must be byte for byte the same after an
@@ -153,7 +150,7 @@ func makeCorpus(t testing.TB) (*corpus, error) {
 
 // importArgs is the corpus's import into db.
 func (c *corpus) importArgs(db string) []string {
-	return []string{"import", "--db", db, "--members", c.members, "--events", c.events, "--batch", fmt.Sprint(corpusBatch), "--window", fmt.Sprint(corpusWindow), "--quiet"}
+	return []string{"import", "--db", db, "--members", c.members, "--events", c.events, "--batch", fmt.Sprint(corpusBatch), "--quiet"}
 }
 
 // exports runs every compared export on db.

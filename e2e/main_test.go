@@ -257,27 +257,20 @@ func checkPasses(t testing.TB, db string) checkCounts {
 	return parseCheck(r.stdout)
 }
 
-// checkCounts are the numbers `steward check` prints; pending counts the
-// entries of an import window still open (under way or stopped part-way).
-type checkCounts struct{ members, entries, audit, pending int }
+// checkCounts are the numbers `steward check` prints.
+type checkCounts struct{ members, entries, audit int }
 
-var (
-	checkLine   = regexp.MustCompile(`(\d+) members, (\d+) ledger entries, (\d+) audit entries`)
-	pendingLine = regexp.MustCompile(`(\d+) ledger entries from #\d+ are not applied yet`)
-)
+var checkLine = regexp.MustCompile(`(\d+) members, (\d+) ledger entries, (\d+) audit entries`)
 
 func parseCheck(stdout string) checkCounts {
 	m := checkLine.FindStringSubmatch(stdout)
 	if m == nil {
-		return checkCounts{-1, -1, -1, -1}
+		return checkCounts{-1, -1, -1}
 	}
 	var c checkCounts
 	fmt.Sscan(m[1], &c.members)
 	fmt.Sscan(m[2], &c.entries)
 	fmt.Sscan(m[3], &c.audit)
-	if p := pendingLine.FindStringSubmatch(stdout); p != nil {
-		fmt.Sscan(p[1], &c.pending)
-	}
 	return c
 }
 

@@ -19,11 +19,6 @@ type CheckReport struct {
 	Entries    int
 	Audit      int
 	Head       string // the audit chain's head hash, hex
-	// Pending counts the ledger entries of an import window still open —
-	// the import is under way, or stopped part-way and is rolled back by
-	// the next write — which belong to no member yet and are left out.
-	Pending     int
-	PendingFrom uint64
 }
 
 // OK reports whether nothing is wrong.
@@ -125,14 +120,8 @@ func (r *reader) checkLedger(rep *CheckReport) (map[uint32]*sums, error) {
 			delete(owner, seq)
 		}
 	}
-	pending := r.pendingFrom()
-	rep.PendingFrom = pending
 	err := r.bucket(bLedger).ForEach(func(k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
-		if pending != 0 && seq >= pending {
-			rep.Pending++
-			return nil
-		}
 		id, e, err := decodeEntry(seq, v)
 		if err != nil {
 			rep.add("ledger entry %d: %v", seq, err)

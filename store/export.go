@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -209,9 +208,6 @@ func (s *Store) Export(w io.Writer, kind string, opt ExportOptions) (string, err
 
 // chunked walks a bucket in key order, exportChunk keys per read
 // transaction, resuming after the last key.
-// errEndOfExport ends a chunked walk early, without error.
-var errEndOfExport = errors.New("end of export")
-
 func (s *Store) chunked(bucket []byte, fn func(r *reader, k, v []byte) error) error {
 	var after []byte
 	for {
@@ -237,9 +233,6 @@ func (s *Store) chunked(bucket []byte, fn func(r *reader, k, v []byte) error) er
 			}
 			return nil
 		})
-		if errors.Is(err, errEndOfExport) {
-			return nil
-		}
 		if err != nil {
 			return err
 		}
@@ -274,9 +267,6 @@ func (s *Store) exportLedger(tw *tableWriter) error {
 	handles := map[uint32]string{}
 	return s.chunked(bLedger, func(r *reader, k, v []byte) error {
 		seq := binary.BigEndian.Uint64(k)
-		if p := r.pendingFrom(); p != 0 && seq >= p {
-			return errEndOfExport // an import's open window: no one's yet
-		}
 		id, e, err := decodeEntry(seq, v)
 		if err != nil {
 			return err

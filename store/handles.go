@@ -100,10 +100,7 @@ func (s *Store) releaseAfter(opErr error) {
 	defer h.mu.Unlock()
 	h.users--
 	var fe *FileError
-	var busy *windowBusy
-	if errors.As(opErr, &fe) || errors.As(opErr, &busy) {
-		// A busy window also lets go of the file: its importer needs it
-		// to close the window.
+	if errors.As(opErr, &fe) {
 		h.broken = true
 	}
 	if h.users > 0 {

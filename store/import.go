@@ -35,10 +35,6 @@ type ImportOptions struct {
 	DryRun      bool // validate and price everything, then write nothing
 	SkipInvalid bool // write the valid rows; list the rest
 	BatchSize   int  // rows per transaction; 0 means 20,000
-	// Window is how many batches of events are applied to the members
-	// together at most (see window.go); 0 leaves it to the window's time
-	// and memory limits.
-	Window int
 	// Progress, when set, is called after each batch with the rows written
 	// so far and the rows to write in all.
 	Progress func(done, total int)
@@ -132,7 +128,9 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 	} else {
 		err = wr.all(srcs, func(fn func(*writer) error) error {
 			err := s.update(fn)
-			time.Sleep(betweenBatches)
+			// Leave a moment between batches: a console waiting to record a
+			// decision gets its turn instead of waiting for the whole import.
+			time.Sleep(5 * time.Millisecond)
 			return err
 		})
 		if err == nil {
@@ -150,16 +148,10 @@ type validator struct {
 	s          *Store
 	newMembers map[string]string       // handle → referrer, for members this import adds
 	bad        map[string]map[int]bool // source name → lines that failed
-	// known are handles found in the database: an events file names the
-	// same members again and again.
-	known map[string]bool
 }
 
-// maxKnown bounds the validator's memory of handles found.
-const maxKnown = 200000
-
 func newValidator(s *Store) *validator {
-	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}, known: map[string]bool{}}
+	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}}
 }
 
 type pendingCheck struct {
@@ -204,15 +196,9 @@ func (v *validator) pass(src Source, rep *ImportReport) error {
 					if _, ok := v.newMembers[h]; ok {
 						continue
 					}
-					if v.known[h] {
-						continue
-					}
 					if _, ok := r.memberID(h); !ok {
 						bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
 						break
-					}
-					if len(v.known) < maxKnown {
-						v.known[h] = true
 					}
 				}
 			}
@@ -397,95 +383,23 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 	}()
 	defer reading.Wait()
 	defer close(stop)
-	// Events are written in windows (see window.go). Members, requests and
-	// reports are few beside them, and a batch of them is written whole.
-	var win *window
-	if src.Kind == ingest.Events && !iw.opt.DryRun {
-		var err error
-		if win, err = iw.s.newWindow(iw.opt.Window); err != nil {
-			return err
-		}
-		defer win.forget()
-	}
 	for b := range batches {
 		if b.err != nil {
-			return iw.abandon(win, b.err)
+			return b.err
 		}
-		var err error
-		if win != nil {
-			err = iw.s.updateIn(win, func(w *writer) error {
-				w.deferClose = true
-				if err := w.markWindow(); err != nil {
-					return err
-				}
-				return iw.apply(w, src, b.rows, b.first)
-			})
-			if err == nil && win.full() {
-				err = iw.closeWindow(win, src)
-			}
-			time.Sleep(betweenBatches)
-		} else {
-			err = commit(func(w *writer) error {
-				w.deferClose = true
-				return iw.apply(w, src, b.rows, b.first)
-			})
-		}
+		err := commit(func(w *writer) error {
+			w.deferClose = true
+			return iw.apply(w, src, b.rows, b.first)
+		})
 		if err != nil {
-			return iw.abandon(win, err)
+			return err
 		}
 		iw.done += len(b.rows)
 		if iw.opt.Progress != nil {
 			iw.opt.Progress(iw.done, iw.total)
 		}
 	}
-	if err := iw.closeWindow(win, src); err != nil {
-		return iw.abandon(win, err)
-	}
 	return nil
-}
-
-// betweenBatches is the moment an import leaves between its batches: a
-// console waiting to read or to record a decision gets its turn instead of
-// waiting for the whole import.
-const betweenBatches = 5 * time.Millisecond
-
-// closeWindow writes the window's members in one transaction and starts a
-// new window.
-func (iw *importWriter) closeWindow(win *window, src Source) error {
-	if win == nil || !win.open() {
-		return nil
-	}
-	err := iw.s.updateIn(win, func(w *writer) error {
-		w.deferClose = true
-		return w.closeWindow(src)
-	})
-	if err != nil {
-		return err
-	}
-	win.reset()
-	// Let go of the file for a moment: a writer that waited for the window
-	// to close gets its turn before the next window opens.
-	iw.s.Release()
-	time.Sleep(afterWindow)
-	return nil
-}
-
-// afterWindow is the pause after a window closes: longer than a waiting
-// writer's retry interval.
-const afterWindow = 20 * time.Millisecond
-
-// abandon ends an import that failed with its window open: the window is
-// rolled back now, by a write that finds its mark forgotten (or, if that
-// write fails too, by the next write to the file).
-func (iw *importWriter) abandon(win *window, err error) error {
-	if win == nil || !win.open() {
-		return err
-	}
-	win.forget()
-	if rerr := iw.s.update(func(*writer) error { return nil }); rerr != nil {
-		return fmt.Errorf("%w (and rolling back its unfinished batches failed: %v; the next write will)", err, rerr)
-	}
-	return err
 }
 
 // rowBatch is the rows of one transaction, or the error that ended reading.
@@ -601,16 +515,10 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 	iw.rep.Duplicates += dups
 	iw.rep.Points += points
 	last := rowLine(batch[len(batch)-1])
-	if win := w.win; win != nil {
-		// The window's close writes one audit entry for all its batches.
-		if win.rows == 0 {
-			win.from = from
-		}
-		win.to, win.rows, win.batches = last, win.rows+len(batch), win.batches+1
-		win.imported, win.duplicates, win.points = win.imported+imported, win.duplicates+dups, win.points+points
-		return nil
-	}
-	_, err := w.audit(importAudit(src, from, last, imported, dups, points), nil)
+	_, err := w.audit(model.AuditEntry{
+		Action: "import", Subject: src.Name,
+		Summary: fmt.Sprintf("imported %s from %s (lines %d–%d): %d new, %d duplicates, %d points", src.Kind, src.Name, from, last, imported, dups, points),
+	}, nil)
 	return err
 }
 

@@ -250,28 +250,7 @@ func (s *Store) view(fn func(r *reader) error) (err error) {
 }
 
 // update runs fn in one write transaction: all of it is written, or none.
-func (s *Store) update(fn func(w *writer) error) error { return s.updateIn(nil, fn) }
-
-// updateIn runs fn in one write transaction that is a batch of an import's
-// window (win; nil for any other write). A write that meets another
-// process's open window waits for it to close, as for a held file, up to
-// the store's wait.
-func (s *Store) updateIn(win *window, fn func(w *writer) error) error {
-	deadline := time.Now().Add(s.opt.Wait)
-	for {
-		err := s.updateOnce(win, fn)
-		var busy *windowBusy
-		if !errors.As(err, &busy) {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return fileErr(Busy, s.path, err, "busy: an import (process %d) has been writing to it for more than %s (try again, or raise --wait)", busy.pid, s.opt.Wait)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-func (s *Store) updateOnce(win *window, fn func(w *writer) error) (err error) {
+func (s *Store) update(fn func(w *writer) error) (err error) {
 	db, err := s.acquire(true)
 	if err != nil {
 		return err
@@ -285,12 +264,6 @@ func (s *Store) updateOnce(win *window, fn func(w *writer) error) (err error) {
 		return db.Update(func(tx *bolt.Tx) error {
 			w, err := s.newWriter(tx)
 			if err != nil {
-				return err
-			}
-			if win != nil {
-				w.win, w.dirty, w.byHandle = win, win.dirty, win.byHandle
-			}
-			if err := w.settleWindow(); err != nil {
 				return err
 			}
 			if err := fn(w); err != nil {

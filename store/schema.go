@@ -68,7 +68,6 @@ var (
 	kClosedMonth = []byte("closed_month")
 	kClosedWeek  = []byte("closed_week")
 	kCreated     = []byte("created")
-	kWindow      = []byte("import_window") // the mark of an import's open window
 )
 
 func getU64(b *bolt.Bucket, k []byte) uint64 {

@@ -116,10 +116,6 @@ type writer struct {
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
-	// win is the import window this transaction is a batch of; closing
-	// says it is the one that closes it.
-	win     *window
-	closing bool
 }
 
 // mstate is a member loaded for change in this transaction.
@@ -311,17 +307,6 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 // finish writes every changed member with their indexes, then the
 // leaderboards. It runs once, at the end of the transaction.
 func (w *writer) finish() error {
-	if w.win != nil && !w.closing {
-		// A batch of an open window: its event records go in now, what it
-		// changed of the members at the window's close.
-		if ops := w.idx.byBucket[string(bEvents)]; ops != nil {
-			if err := w.idx.applyTo(w, string(bEvents), ops); err != nil {
-				return err
-			}
-		}
-		w.win.held.absorb(&w.idx)
-		return nil
-	}
 	ids := make([]uint32, 0, len(w.dirty))
 	for id := range w.dirty {
 		ids = append(ids, id)
@@ -536,20 +521,6 @@ func (o *indexOps) del(bucket, key []byte) { b := o.of(bucket); b.dels = append(
 func (o *indexOps) put(bucket, key, value []byte) {
 	b := o.of(bucket)
 	b.puts = append(b.puts, kv{key, value})
-}
-
-// absorb moves the changes waiting in from into o.
-func (o *indexOps) absorb(from *indexOps) {
-	for _, name := range from.order {
-		ops := from.byBucket[name]
-		if len(ops.dels)+len(ops.puts) == 0 {
-			continue
-		}
-		to := o.of([]byte(name))
-		to.dels = append(to.dels, ops.dels...)
-		to.puts = append(to.puts, ops.puts...)
-		ops.dels, ops.puts = nil, nil
-	}
 }
 
 func (o *indexOps) apply(w *writer) error {

@@ -104,6 +104,7 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		}
 		total = rep.Read - rep.Rejected
 	}
+	v.known = nil // the writing pass has no use for it
 	target := s
 	if opt.DryRun {
 		var cleanup func()
@@ -148,10 +149,17 @@ type validator struct {
 	s          *Store
 	newMembers map[string]string       // handle → referrer, for members this import adds
 	bad        map[string]map[int]bool // source name → lines that failed
+	// known are handles found in the database: an events file names the
+	// same members again and again. Members are never deleted, so what
+	// was found stays true for the writing pass.
+	known map[string]bool
 }
 
+// maxKnown bounds the validator's memory of handles found.
+const maxKnown = 200000
+
 func newValidator(s *Store) *validator {
-	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}}
+	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}, known: map[string]bool{}}
 }
 
 type pendingCheck struct {
@@ -193,12 +201,15 @@ func (v *validator) pass(src Source, rep *ImportReport) error {
 		err := v.s.view(func(r *reader) error {
 			for _, c := range checks {
 				for _, h := range c.handles {
-					if _, ok := v.newMembers[h]; ok {
+					if _, ok := v.newMembers[h]; ok || v.known[h] {
 						continue
 					}
 					if _, ok := r.memberID(h); !ok {
 						bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
 						break
+					}
+					if len(v.known) < maxKnown {
+						v.known[h] = true
 					}
 				}
 			}

@@ -115,7 +115,7 @@ type window[T any] struct {
 }
 
 func newWindow[T any](owner paneID, get pager[T], id func(T) string) window[T] {
-	return window[T]{owner: owner, get: get, id: id, limit: 100, keep: 400, height: 1, total: -1}
+	return window[T]{owner: owner, get: get, id: id, limit: 40, keep: 400, height: 1, total: -1}
 }
 
 // reset starts the list again from its first row, in a new generation
@@ -131,7 +131,10 @@ func (w *window[T]) fetch(mode pageMode, from []byte) tea.Cmd {
 		w.gen++
 	}
 	w.fetching = true
-	return fetchPage(w.owner, w.gen, mode, w.get, from, max(w.limit, 2*w.height))
+	// Two screens and a row: enough that a page just read does not at once
+	// ask for the next (see more), and no more, since each row is a read
+	// from the file on the first frame.
+	return fetchPage(w.owner, w.gen, mode, w.get, from, max(w.limit, 2*w.height+1))
 }
 
 // reload reads the rows in view again.

@@ -130,14 +130,15 @@ func copyDB(b testing.TB, src, name string) string {
 
 // rawPut is the decision baseline: one put in its own transaction on an
 // open bbolt file of the same size.
-func rawPutP50(b testing.TB, path string, n int) time.Duration {
+// rawPut returns the decision baseline: one raw single-put transaction on
+// the file at path, a new key each time. close closes the file.
+func rawPut(b testing.TB, path string) (put func(), close func()) {
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
 	i := 0
-	return p50(n, func() {
+	return func() {
 		i++
 		if err := db.Update(func(tx *bolt.Tx) error {
 			bk, err := tx.CreateBucketIfNotExists([]byte("bench"))
@@ -148,7 +149,7 @@ func rawPutP50(b testing.TB, path string, n int) time.Duration {
 		}); err != nil {
 			b.Fatal(err)
 		}
-	})
+	}, func() { db.Close() }
 }
 
 // BenchmarkDecision times one moderator decision (approve, award), each a
@@ -163,27 +164,29 @@ func BenchmarkDecision(b *testing.B) {
 		if err != nil || len(page.Rows) < 60 {
 			b.Fatalf("pending: %v (%d)", err, len(page.Rows))
 		}
+		put, closeRaw := rawPut(b, copyDB(b, src, "decision-raw.db"))
 		k := 0
-		approve := p50(51, func() {
+		// Each decision in turn with a raw put on a copy of the same file.
+		approve, rawA := p50Pair(51, func() {
 			if out := st.Approve(page.Rows[k].Request.ID); out[0].Err != nil {
 				b.Fatal(out[0].Err)
 			}
 			k++
-		})
-		award := p50(51, func() {
+		}, put)
+		award, rawB := p50Pair(51, func() {
 			if _, err := st.Award(handle(k%sc.members), 5, "thanks"); err != nil {
 				b.Fatal(err)
 			}
 			k++
-		})
-		raw := rawPutP50(b, copyDB(b, src, "decision-raw.db"), 51)
+		}, put)
+		closeRaw()
 		for _, d := range []struct {
-			what string
-			d    time.Duration
-		}{{"approve", approve}, {"award", award}} {
-			r := float64(d.d) / float64(raw)
+			what   string
+			d, raw time.Duration
+		}{{"approve", approve, rawA}, {"award", award, rawB}} {
+			r := float64(d.d) / float64(d.raw)
 			b.ReportMetric(float64(d.d.Microseconds()), d.what+"-µs")
-			record(row{"one decision: " + d.what + " (p50)", dur(d.d), dur(raw) + " raw put tx", r, "≤ 2 ×", r <= 2})
+			record(row{"one decision: " + d.what + " (p50)", dur(d.d), dur(d.raw) + " raw put tx", r, "≤ 2 ×", r <= 2})
 		}
 	}
 }
@@ -233,16 +236,16 @@ func BenchmarkLeaderboard(b *testing.B) {
 				if top, err := st.Leaderboard(p, 50); err != nil || len(top) == 0 {
 					b.Fatalf("leaderboard %s: %v (%d lines)", p, err, len(top))
 				}
-				at[j] = p50(101, func() {
-					if _, err := st.Leaderboard(p, 50); err != nil {
-						b.Fatal(err)
-					}
-				})
 				raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 				if err != nil {
 					b.Fatal(err)
 				}
-				rawD := p50(101, func() { rawTop(b, raw, periodKey(p), 50) })
+				var rawD time.Duration
+				at[j], rawD = p50Pair(301, func() {
+					if _, err := st.Leaderboard(p, 50); err != nil {
+						b.Fatal(err)
+					}
+				}, func() { rawTop(b, raw, periodKey(p), 50) })
 				raw.Close()
 				r := float64(at[j]) / float64(rawD)
 				members := []int{sc.small, sc.members}[j]

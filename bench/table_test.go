@@ -80,6 +80,22 @@ func p50(n int, fn func()) time.Duration {
 	})
 }
 
+// p50Pair times a and b in turn, n times each, and returns the median of
+// each: a moment of the machine's other work then falls on both alike, not
+// on whichever was timed during it.
+func p50Pair(n int, a, b func()) (time.Duration, time.Duration) {
+	var da, db []time.Duration
+	for i := 0; i < n; i++ {
+		t := time.Now()
+		a()
+		da = append(da, time.Since(t))
+		t = time.Now()
+		b()
+		db = append(db, time.Since(t))
+	}
+	return median(n, func() time.Duration { return pick(&da) }), median(n, func() time.Duration { return pick(&db) })
+}
+
 func dur(d time.Duration) string {
 	switch {
 	case d < time.Microsecond:

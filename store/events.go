@@ -61,9 +61,6 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 	if ev.At.After(ms.m.LastActive) {
 		ms.m.LastActive = ev.At
 	}
-	if err := w.loadBadges(ms); err != nil {
-		return 0, false, err
-	}
 	for _, b := range w.prog.NewBadgesAfter(act, ev.Kind, func(id string) bool { return w.holdsBadge(ms, id) }) {
 		if _, err := w.grant(ms, b, "", b.About, ev.At); err != nil {
 			return 0, false, err

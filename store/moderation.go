@@ -25,9 +25,6 @@ func invalid(format string, args ...any) error {
 
 // grant gives a badge unless the member holds it already.
 func (w *writer) grant(ms *mstate, b model.Badge, by, note string, at time.Time) (bool, error) {
-	if err := w.loadBadges(ms); err != nil {
-		return false, err
-	}
 	if w.holdsBadge(ms, b.ID) {
 		return false, nil
 	}

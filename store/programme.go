@@ -93,9 +93,6 @@ func (w *writer) reapply(old model.Programme, ch *ProgrammeChange) error {
 		if err != nil {
 			return err
 		}
-		if err := w.loadBadges(ms); err != nil {
-			return err
-		}
 		for _, b := range w.prog.NewBadges(act, func(id string) bool { return w.holdsBadge(ms, id) }) {
 			if _, err := w.grant(ms, b, "", b.About, w.now); err != nil {
 				return err

@@ -217,27 +217,20 @@ func (w *writer) activityOf(ms *mstate) (*model.Activity, error) {
 	return ms.act, nil
 }
 
-// loadBadges reads which badges the member holds into the transaction's
-// cache, once: pricing asks for every event.
-func (w *writer) loadBadges(ms *mstate) error {
-	if ms.badgesLoaded {
-		return nil
-	}
-	// The grants waiting in the index writes are all of members whose
-	// badges are already cached: the bucket is enough.
-	ms.badges, ms.badgesLoaded = nil, true
-	prefix := u32key(ms.id)
-	c := w.bucket(bBadges).Cursor()
-	for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
-		if g, err := decodeGrant(v); err == nil && !g.Revoked {
-			ms.badges = append(ms.badges, g.Badge)
+// holdsBadge reads through the transaction's cache of the member's badges,
+// filled once: pricing asks for every event. The grants still waiting in
+// the index writes are all of members whose badges are cached already.
+func (w *writer) holdsBadge(ms *mstate, badge string) bool {
+	if !ms.badgesLoaded {
+		ms.badgesLoaded = true
+		prefix := u32key(ms.id)
+		c := w.bucket(bBadges).Cursor()
+		for k, v := c.Seek(prefix); k != nil && string(k[:4]) == string(prefix); k, v = c.Next() {
+			if g, err := decodeGrant(v); err == nil && !g.Revoked {
+				ms.badges = append(ms.badges, g.Badge)
+			}
 		}
 	}
-	return nil
-}
-
-// holdsBadge says whether the member holds a badge; loadBadges has run.
-func (w *writer) holdsBadge(ms *mstate, badge string) bool {
 	return slices.Contains(ms.badges, badge)
 }
 

@@ -92,7 +92,33 @@ func (w *writer) seenEvent(id string) bool {
 	if _, ok := w.newEvents[id]; ok {
 		return true
 	}
+	if w.freshLo != "" && id >= w.freshLo && id <= w.freshHi {
+		return false
+	}
 	return w.bucket(bEvents).Get([]byte(id)) != nil
+}
+
+// expectEvents tells the writer the ids of a batch about to be applied. When
+// the file has no event id between the lowest and the highest of them — an
+// export or a feed whose ids grow, imported in order — one seek answers for
+// the whole batch instead of a lookup per event; and when nothing sorts after
+// them, their records go at the end of the bucket and fill its pages.
+func (w *writer) expectEvents(ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	lo, hi := ids[0], ids[0]
+	for _, id := range ids[1:] {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	k, _ := w.bucket(bEvents).Cursor().Seek([]byte(lo))
+	if k != nil && string(k) <= hi {
+		return
+	}
+	w.freshLo, w.freshHi = lo, hi
+	if k == nil {
+		w.bucket(bEvents).FillPercent = 1.0
+	}
 }
 
 // restrictedAt says whether a member earned nothing at t: during their

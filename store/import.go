@@ -495,6 +495,11 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 			}
 			return a.ID < b.ID
 		})
+		ids := make([]string, len(batch))
+		for i, row := range batch {
+			ids[i] = row.(ingest.EventRow).ID
+		}
+		w.expectEvents(ids)
 	}
 	var imported, dups int
 	var points int64

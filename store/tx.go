@@ -113,6 +113,9 @@ type writer struct {
 	// newEvents are the event ids recorded in this transaction, whose
 	// records are written at its end, in id order.
 	newEvents map[string]struct{}
+	// freshLo and freshHi bound ids the events bucket is known not to
+	// hold (see expectEvents).
+	freshLo, freshHi string
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool

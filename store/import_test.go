@@ -298,10 +298,10 @@ func TestImportDuplicatesWhateverTheOrderOfIDs(t *testing.T) {
 		new, dups int
 	}{
 		{[]string{"e1,alice,post,2026-11-01T10:00:00Z", "e3,alice,post,2026-11-02T10:00:00Z"}, 2, 0},
-		{[]string{"e4,alice,post,2026-11-03T10:00:00Z", "e5,alice,post,2026-11-04T10:00:00Z"}, 2, 0}, // after them all
-		{[]string{"e4,alice,post,2026-11-03T10:00:00Z", "e5,alice,post,2026-11-04T10:00:00Z"}, 0, 2}, // the same again
-		{[]string{"e2,alice,post,2026-11-05T10:00:00Z", "e3,alice,post,2026-11-02T10:00:00Z"}, 1, 1}, // e3 among them
-		{[]string{"d9,alice,post,2026-11-06T10:00:00Z", "e6,alice,post,2026-11-07T10:00:00Z"}, 2, 0}, // around e1…e5
+		{[]string{"e4,alice,post,2026-11-03T10:00:00Z", "e5,alice,post,2026-11-04T10:00:00Z"}, 2, 0},   // after them all
+		{[]string{"e4,alice,post,2026-11-03T10:00:00Z", "e5,alice,post,2026-11-04T10:00:00Z"}, 0, 2},   // the same again
+		{[]string{"e2,alice,post,2026-11-05T10:00:00Z", "e3,alice,post,2026-11-02T10:00:00Z"}, 1, 1},   // e3 among them
+		{[]string{"d9,alice,post,2026-11-06T10:00:00Z", "e6,alice,post,2026-11-07T10:00:00Z"}, 2, 0},   // around e1…e5
 		{[]string{"e10,alice,post,2026-11-08T10:00:00Z", "e11,alice,post,2026-11-09T10:00:00Z"}, 2, 0}, // between e1 and e2
 		{[]string{"e11,alice,post,2026-11-09T10:00:00Z", "e1,alice,post,2026-11-01T10:00:00Z"}, 0, 2},
 	} {

@@ -52,25 +52,16 @@ func (w *writer) audit(a model.AuditEntry, plan *undoPlan) (uint64, error) {
 		}
 		a.Undo = raw
 	}
-	meta := w.bucket(bMeta)
-	copy(a.PrevHash[:], meta.Get(kAuditHead))
+	// The chain's head is the newest entry's hash, which ends its record:
+	// kept nowhere else, a decision writes no page of the meta bucket.
+	if k, v := log.Cursor().Last(); k != nil && len(v) >= 64 {
+		copy(a.PrevHash[:], v[len(v)-32:])
+	}
 	a.Hash = sha256.Sum256(encodeAuditBody(a))
 	if err := log.Put(u64key(seq), encodeAudit(a)); err != nil {
 		return 0, err
 	}
-	if err := meta.Put(kAuditHead, a.Hash[:]); err != nil {
-		return 0, err
-	}
-	if plan != nil {
-		if err := w.bucket(bUndoable).Put(undoKey(a.Actor, seq), nil); err != nil {
-			return 0, err
-		}
-	}
 	return seq, nil
-}
-
-func undoKey(actor string, seq uint64) []byte {
-	return cat([]byte(actor), []byte{0}, u64key(seq))
 }
 
 // HashHex writes a chain hash the way check and export print it.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -61,12 +62,12 @@ func TestCheckCachedBalance(t *testing.T) {
 	s := rtCheckCommunity(t)
 	rtCorrupt(t, s, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bHandles).Get([]byte("carol"))
-		m, err := decodeMember(tx.Bucket(bMembers).Get(id))
+		st, err := decodeMemberState(tx.Bucket(bMembers).Get(id))
 		if err != nil {
 			return err
 		}
-		m.Balance += 7
-		return tx.Bucket(bMembers).Put(id, encodeMember(m))
+		st.m.Balance += 7
+		return tx.Bucket(bMembers).Put(id, encodeMemberState(st))
 	})
 	rtWantViolations(t, s, "carol: balance 327 but the ledger sums to 320")
 }
@@ -78,12 +79,12 @@ func TestCheckCachedHeldAndQualifying(t *testing.T) {
 	mustCheck(t, s)
 	rtCorrupt(t, s, func(tx *bolt.Tx) error {
 		id := tx.Bucket(bHandles).Get([]byte("carol"))
-		m, err := decodeMember(tx.Bucket(bMembers).Get(id))
+		st, err := decodeMemberState(tx.Bucket(bMembers).Get(id))
 		if err != nil {
 			return err
 		}
-		m.Held, m.Qualifying = 0, 1000
-		return tx.Bucket(bMembers).Put(id, encodeMember(m))
+		st.m.Held, st.m.Qualifying = 0, 1000
+		return tx.Bucket(bMembers).Put(id, encodeMemberState(st))
 	})
 	rtWantViolations(t, s,
 		"carol: 0 points held but the ledger holds 150",
@@ -148,7 +149,7 @@ func TestCheckRemovedLastAuditEntry(t *testing.T) {
 	s := rtCheckCommunity(t)
 	n := rtAuditLen(t, s)
 	rtCorrupt(t, s, func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(u64key(uint64(n))) })
-	rtWantViolations(t, s, "the audit chain's recorded head is not its last entry (entries removed from the end?)")
+	rtWantViolations(t, s, fmt.Sprintf("the audit log has given out %d entries but its last is entry %d (entries removed from the end?)", n, n-1))
 }
 
 func TestCheckSwappedAuditEntries(t *testing.T) {

@@ -45,6 +45,16 @@ func (e *enc) time(t time.Time) {
 	e.i64(t.UnixNano())
 }
 
+// seqs stores ascending ledger positions as the gaps between them.
+func (e *enc) seqs(ss []uint64) {
+	e.u64(uint64(len(ss)))
+	prev := uint64(0)
+	for _, s := range ss {
+		e.u64(s - prev)
+		prev = s
+	}
+}
+
 func (e *enc) strs(ss []string) {
 	e.u64(uint64(len(ss)))
 	for _, s := range ss {
@@ -124,6 +134,24 @@ func (d *dec) time() time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, n).UTC()
+}
+
+func (d *dec) seqs() []uint64 {
+	n := d.u64()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]uint64, 0, n)
+	prev := uint64(0)
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		prev += d.u64()
+		out = append(out, prev)
+	}
+	return out
 }
 
 func (d *dec) strs() []string {

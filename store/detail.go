@@ -136,7 +136,7 @@ func (s *Store) History(handle string, before uint64, limit int) ([]model.Entry,
 			}
 			return true, nil
 		}
-		_, tail, err := decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+		tail, err := r.tailOf(id)
 		if err != nil {
 			return err
 		}

@@ -137,9 +137,6 @@ func restrictedAt(m model.Member, t time.Time) bool {
 // memberEntries walks the member's entries, including those this
 // transaction wrote and has not filed yet.
 func (w *writer) memberEntries(ms *mstate, fn func(model.Entry) error) error {
-	if _, err := w.activityOf(ms); err != nil {
-		return err
-	}
 	ledger := w.bucket(bLedger)
 	c := w.bucket(bChunks).Cursor()
 	prefix := u32key(ms.id)

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
@@ -376,17 +375,18 @@ func (w *writer) snapshotAllTime(week string) error {
 		id    uint32
 	}
 	var list []standing
-	scores := w.bucket(bScores)
-	if err := w.walkBoard(allKey, func(_ int, score int64, id uint32, _ model.Member) bool {
-		if v := scores.Get(scoreKey(week, id)); len(v) == 8 {
-			score -= int64(binary.BigEndian.Uint64(v))
+	var err error
+	if werr := w.walkBoard(allKey, func(_ int, score int64, id uint32, _ model.Member) bool {
+		var earned int64
+		if earned, err = w.periodScore(id, week); err != nil {
+			return false
 		}
-		if score > 0 {
+		if score -= earned; score > 0 {
 			list = append(list, standing{score, id})
 		}
 		return true
-	}); err != nil {
-		return err
+	}); werr != nil || err != nil {
+		return cmp.Or(werr, err)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].score > list[j].score })
 	ranks := w.bucket(bRanks)
@@ -414,6 +414,24 @@ func (w *writer) snapshotAllTime(week string) error {
 		}
 	}
 	return ranks.Put(prefix, []byte{1})
+}
+
+// periodScore reads a member's score in a period's ranking: from their
+// record, or for an older period, from the scores bucket.
+func (r *reader) periodScore(id uint32, period string) (int64, error) {
+	st, err := decodeMemberState(r.bucket(bMembers).Get(u32key(id)))
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range st.scores {
+		if p.period == period {
+			return p.score, nil
+		}
+	}
+	if v := r.bucket(bScores).Get(scoreKey(period, id)); len(v) == 8 {
+		return int64(be64(v)), nil
+	}
+	return 0, nil
 }
 
 // topOfMonthBadges gives each top-of-month badge to the members ranked

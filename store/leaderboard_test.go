@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"steward/ingest"
+	"steward/model"
 )
 
 // Leaderboards: all time, month and week; ranks shared by ties; restricted
@@ -135,14 +136,22 @@ func TestLeaderboardOldPeriodsAreNotRanked(t *testing.T) {
 	)
 	var periods []string
 	rtOK(t, s.view(func(r *reader) error {
-		return r.bucket(bScores).ForEach(func(k, _ []byte) error {
-			p := string(k[:bytes.IndexByte(k, 0)])
-			if !slices.Contains(periods, p) {
-				periods = append(periods, p)
-			}
+		if err := r.bucket(bScores).ForEach(func(k, _ []byte) error {
+			periods = append(periods, string(k[:bytes.IndexByte(k, 0)]))
 			return nil
+		}); err != nil {
+			return err
+		}
+		return r.bucket(bMembers).ForEach(func(_, v []byte) error {
+			st, err := decodeMemberState(v)
+			for _, p := range st.scores {
+				periods = append(periods, p.period)
+			}
+			return err
 		})
 	}))
+	slices.Sort(periods)
+	periods = slices.Compact(periods)
 	rtWant(t, "periods with scores", strings.Join(periods, " "), "m2026-11 w2026-46 w2026-47")
 	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:10:new")
 	rtWant(t, "month", rtBoard(t, s, ThisMonth), "1:alice:10:new 2:bob:5:new")
@@ -167,5 +176,95 @@ func TestLeaderboardMovementAfterTheNextClose(t *testing.T) {
 	rtAward(t, s, "alice", 20)
 	rtAward(t, s, "bob", 1)
 	rtWant(t, "week 49", rtBoard(t, s, AllTime), "1:bob:161:= 2:alice:135:=")
+	mustCheck(t, s)
+}
+
+// A long history imported before any month has closed ranks every month.
+// While it is written, a member's record keeps their two newest months and
+// weeks; the older ones wait in the scores bucket and come back to the
+// record when a later batch adds to them. Each month's ranking ends as the
+// ledger says.
+func TestLeaderboardLongHistoryInSmallBatches(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	dir := t.TempDir()
+	ms := rtWriteFile(t, dir, "members.csv", rtLines(rtMemberHeader, []string{"alice,Alice,2026-05-01,,", "bob,Bob,2026-05-01,,"}))
+	ev := rtWriteFile(t, dir, "events.csv", rtLines(rtEventHeader, []string{
+		"h1,alice,post,2026-06-10T10:00:00Z",
+		"h2,alice,post,2026-07-10T10:00:00Z",
+		"h3,alice,post,2026-08-10T10:00:00Z",
+		"h4,alice,answer,2026-09-10T10:00:00Z",
+		"h5,bob,answer,2026-06-11T10:00:00Z",
+		"h6,alice,answer,2026-06-12T10:00:00Z", // back to June, whose score waits in the bucket
+		"h7,alice,post,2026-10-10T10:00:00Z",
+		"h8,bob,post,2026-07-11T10:00:00Z",
+	}))
+	_, err := rtImportFiles(t, s, ImportOptions{BatchSize: 2}, ms, ev)
+	rtOK(t, err)
+	want := map[string]map[string]int64{} // month → handle → points
+	for _, h := range []string{"alice", "bob"} {
+		for _, e := range rtHistory(t, s, h) {
+			if e.Type != model.Earned {
+				continue
+			}
+			m := monthKey(e.At)
+			if want[m] == nil {
+				want[m] = map[string]int64{}
+			}
+			want[m][h] += e.Qualifying
+		}
+	}
+	rtOK(t, s.view(func(r *reader) error {
+		for month, by := range want {
+			got := map[string]int64{}
+			if err := r.walkBoard(month, func(_ int, score int64, _ uint32, m model.Member) bool {
+				got[m.Handle] = score
+				return true
+			}); err != nil {
+				return err
+			}
+			if fmt.Sprint(got) != fmt.Sprint(by) {
+				t.Errorf("%s ranking %v, the ledger says %v", month, got, by)
+			}
+		}
+		id, _ := r.memberID("alice")
+		st, err := decodeMemberState(r.bucket(bMembers).Get(u32key(id)))
+		var months []string
+		for _, p := range st.scores {
+			if p.period[0] == 'm' {
+				months = append(months, p.period)
+			}
+		}
+		// The import's close ranked every month; since then only last
+		// month's ranking (October) is kept up to date.
+		rtWant(t, "months in alice's record", strings.Join(months, " "), "m2026-10")
+		return err
+	}))
+	if len(want) != 5 {
+		t.Errorf("months ranked: %v, want June to October", want)
+	}
+	mustCheck(t, s)
+}
+
+// A decision in the current week and month changes the member's record and
+// the rankings, not the scores bucket.
+func TestLeaderboardScoresOfThisPeriodLiveInTheRecord(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	rtJoin(t, s, "alice")
+	rtEvents(t, s, "n1,alice,post,2026-11-19T10:00:00Z")
+	if _, err := s.Award("alice", 30, "great talk"); err != nil {
+		t.Fatal(err)
+	}
+	rtOK(t, s.view(func(r *reader) error {
+		if n := r.bucket(bScores).Stats().KeyN; n != 0 {
+			t.Errorf("the scores bucket holds %d scores, want none", n)
+		}
+		id, _ := r.memberID("alice")
+		st, err := decodeMemberState(r.bucket(bMembers).Get(u32key(id)))
+		rtWant(t, "alice's record", fmt.Sprint(st.scores), "[{w2026-47 35} {m2026-11 35}]")
+		return err
+	}))
+	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:35:new")
 	mustCheck(t, s)
 }

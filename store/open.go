@@ -133,6 +133,17 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 				return nil, s.classify(err)
 			}
 		}
+		if err == nil && !write && s.older(db) {
+			// This steward reads only its own layout: the first reader
+			// of an older file migrates it, as a writer would.
+			db.Close()
+			wdb, err := s.handle(true)
+			if err != nil {
+				return nil, err
+			}
+			wdb.Close()
+			continue
+		}
 		if err == nil {
 			return db, nil
 		}
@@ -144,6 +155,15 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 		}
 		time.Sleep(3 * time.Millisecond)
 	}
+}
+
+// older reports whether the file was written by an older steward.
+func (s *Store) older(db *bolt.DB) bool {
+	var v uint64
+	_ = guarded(func() error {
+		return db.View(func(tx *bolt.Tx) error { v = schemaOf(tx); return nil })
+	})
+	return v > 0 && v < SchemaVersion
 }
 
 // openContained opens the file, turning bbolt's panics and memory faults on

@@ -219,7 +219,7 @@ func (s *Store) Names() ([]Name, error) {
 		out = make([]Name, 0, r.count(kMembers))
 		return r.bucket(bMembers).ForEach(func(_, v []byte) error {
 			d := dec{b: v}
-			if err := checkVersion(&d, "member"); err != nil {
+			if _, err := checkVersionUpTo(&d, "member", recordV2); err != nil {
 				return err
 			}
 			h := d.str()

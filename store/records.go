@@ -7,18 +7,48 @@ import (
 	"steward/model"
 )
 
-const recordV1 = 1
+const (
+	recordV1 = 1
+	// recordV2 is the member and activity records of schema 2: the member's
+	// record carries the newest positions of their ledger entries and their
+	// scores in the current rankings, so that a decision on a member writes
+	// one record, not three; the activity record no longer carries them.
+	recordV2 = 2
+)
 
 func checkVersion(d *dec, what string) error {
-	if v := d.u8(); v != recordV1 && d.err == nil {
-		return fmt.Errorf("%s record has version %d, this steward reads %d", what, v, recordV1)
-	}
-	return nil
+	_, err := checkVersionUpTo(d, what, recordV1)
+	return err
 }
 
-func encodeMember(m model.Member) []byte {
-	e := enc{b: make([]byte, 0, 64+len(m.Name))}
-	e.u8(recordV1)
+func checkVersionUpTo(d *dec, what string, newest uint8) (uint8, error) {
+	v := d.u8()
+	if (v < recordV1 || v > newest) && d.err == nil {
+		return v, fmt.Errorf("%s record has version %d, this steward reads up to %d", what, v, newest)
+	}
+	return v, nil
+}
+
+// periodScore is a member's score in one period's ranking.
+type periodScore struct {
+	period string
+	score  int64
+}
+
+// memberState is a member's record as it is stored: the member, the newest
+// positions of their ledger entries (the older ones are in chunks) and
+// their scores in the rankings still kept (older ones, in the scores
+// bucket).
+type memberState struct {
+	m      model.Member
+	tail   []uint64
+	scores []periodScore
+}
+
+func encodeMemberState(st memberState) []byte {
+	m := st.m
+	e := enc{b: make([]byte, 0, 64+len(m.Name)+3*len(st.tail)+12*len(st.scores))}
+	e.u8(recordV2)
 	e.str(m.Handle)
 	e.str(m.Name)
 	e.time(m.Joined)
@@ -33,13 +63,44 @@ func encodeMember(m model.Member) []byte {
 	e.u64(uint64(m.Tier))
 	e.time(m.TierAt)
 	e.time(m.LastActive)
+	e.seqs(st.tail)
+	e.u64(uint64(len(st.scores)))
+	for _, p := range st.scores {
+		e.str(p.period)
+		e.i64(p.score)
+	}
 	return e.b
 }
 
+// decodeMember decodes the member alone, which is what lists and rankings
+// show: the positions and scores after it are left undecoded.
 func decodeMember(b []byte) (model.Member, error) {
 	d := dec{b: b}
-	if err := checkVersion(&d, "member"); err != nil {
-		return model.Member{}, err
+	m, _, err := decodeMemberFields(&d)
+	return m, err
+}
+
+func decodeMemberState(b []byte) (memberState, error) {
+	d := dec{b: b}
+	m, v, err := decodeMemberFields(&d)
+	if err != nil || v < recordV2 {
+		return memberState{m: m}, err
+	}
+	st := memberState{m: m, tail: d.seqs()}
+	n := d.u64()
+	if n > uint64(len(d.b)) {
+		return st, errShort
+	}
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		st.scores = append(st.scores, periodScore{d.str(), d.i64()})
+	}
+	return st, d.err
+}
+
+func decodeMemberFields(d *dec) (model.Member, uint8, error) {
+	v, err := checkVersionUpTo(d, "member", recordV2)
+	if err != nil {
+		return model.Member{}, v, err
 	}
 	m := model.Member{
 		Handle:         d.str(),
@@ -57,16 +118,12 @@ func decodeMember(b []byte) (model.Member, error) {
 		TierAt:         d.time(),
 		LastActive:     d.time(),
 	}
-	return m, d.err
+	return m, v, d.err
 }
 
-// The activity record also keeps the member's newest ledger positions (the
-// tail of their history), so that an import batch writes one record per
-// member instead of inserting into a per-member index; a full tail moves to
-// the chunks bucket as one key.
-func encodeActivity(a *model.Activity, tail []uint64) []byte {
-	e := enc{b: make([]byte, 0, 32+24*len(a.Kinds)+2*len(tail))}
-	e.u8(recordV1)
+func encodeActivity(a *model.Activity) []byte {
+	e := enc{b: make([]byte, 0, 32+24*len(a.Kinds))}
+	e.u8(recordV2)
 	e.u64(uint64(len(a.Kinds)))
 	for _, k := range a.Kinds {
 		e.str(k.Kind)
@@ -84,22 +141,19 @@ func encodeActivity(a *model.Activity, tail []uint64) []byte {
 	e.i64(int64(a.ReportsDecided))
 	e.i64(int64(a.ReportsUpheld))
 	e.bool(a.ReferralPaid)
-	e.u64(uint64(len(tail)))
-	prev := uint64(0)
-	for _, s := range tail {
-		e.u64(s - prev)
-		prev = s
-	}
 	return e.b
 }
 
+// decodeActivity decodes an activity record; one of schema 1 also carries
+// the member's newest ledger positions, which the migration moves.
 func decodeActivity(b []byte) (model.Activity, []uint64, error) {
 	var a model.Activity
 	if b == nil {
 		return a, nil, nil
 	}
 	d := dec{b: b}
-	if err := checkVersion(&d, "activity"); err != nil {
+	v, err := checkVersionUpTo(&d, "activity", recordV2)
+	if err != nil {
 		return a, nil, err
 	}
 	n := d.u64()
@@ -125,20 +179,10 @@ func decodeActivity(b []byte) (model.Activity, []uint64, error) {
 	a.ReportsDecided = int32(d.i64())
 	a.ReportsUpheld = int32(d.i64())
 	a.ReferralPaid = d.bool()
-	n = d.u64()
-	if n > uint64(len(d.b)) {
-		return a, nil, errShort
+	if v == recordV2 {
+		return a, nil, d.err
 	}
-	var tail []uint64
-	if n > 0 {
-		tail = make([]uint64, 0, n)
-	}
-	prev := uint64(0)
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		prev += d.u64()
-		tail = append(tail, prev)
-	}
-	return a, tail, d.err
+	return a, d.seqs(), d.err
 }
 
 // Ledger entries name their member by internal id: a handle repeated on ten

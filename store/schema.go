@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the layout of the file this steward writes. A file with
 // a higher version was written by a newer steward and is refused; a lower
 // one is migrated after a backup.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // The buckets. Keys are fixed-width big-endian where order matters, so a
 // cursor walk is the index scan the screens need.
@@ -47,13 +47,17 @@ var (
 	bBadges   = []byte("badges")          // member id (4) + badge id → grant
 	bSanction = []byte("sanctions")       // member id (4) + seq (8) → sanction
 	bAudit    = []byte("audit")           // seq (8) → entry, hash-chained
-	bUndoable = []byte("undoable")        // actor + 0 + seq (8) → ∅, until undone
+	bUndone   = []byte("undone")          // audit seq (8) → ∅: the actions undone
 )
 
 var allBuckets = [][]byte{bMeta, bMembers, bHandles, bActivity, bEvents, bLedger, bChunks,
 	bScores, bBoard, bRanks, bByName, bByJoined, bByActive, bRequests, bPending, bMemReqs,
 	bStock, bCases, bOpen, bContent, bReportID, bReporter, bSubject, bNotes, bBadges,
-	bSanction, bAudit, bUndoable}
+	bSanction, bAudit, bUndone}
+
+// bUndoable was schema 1's list of the actions not undone yet, by actor:
+// actor + 0 + seq (8) → ∅. Every decision wrote to it.
+var bUndoable = []byte("undoable")
 
 // Keys of the meta bucket.
 var (
@@ -64,7 +68,7 @@ var (
 	kMembers     = []byte("count_members")
 	kPending     = []byte("count_pending")
 	kOpen        = []byte("count_open")
-	kAuditHead   = []byte("audit_head")
+	kAuditHead   = []byte("audit_head") // schema 1 only
 	kClosedMonth = []byte("closed_month")
 	kClosedWeek  = []byte("closed_week")
 	kCreated     = []byte("created")
@@ -99,6 +103,7 @@ func schemaOf(tx *bolt.Tx) uint64 {
 // migrations take a file from version k to k+1. Version 0 is an empty file.
 var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
 	0: initSchema,
+	1: decisionsWriteLess,
 }
 
 func initSchema(tx *bolt.Tx, now time.Time) error {
@@ -117,6 +122,69 @@ func initSchema(tx *bolt.Tx, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// decisionsWriteLess is schema 2: a member's newest ledger positions move
+// from their activity record to their member record (and their scores in
+// the current rankings join them there, as they are next written); the
+// audit chain's head is no longer copied into the meta bucket (it is the
+// newest entry's hash); and instead of listing every action not undone
+// yet, the file lists the few that were. An award then writes the member's
+// record alone, not their activity, their scores, the meta bucket and an
+// index besides: each page a transaction dirties costs about as much to
+// write as the raw put it is measured against.
+func decisionsWriteLess(tx *bolt.Tx, _ time.Time) error {
+	members, activity := tx.Bucket(bMembers), tx.Bucket(bActivity)
+	type rewrite struct{ key, member, activity []byte }
+	var out []rewrite
+	err := members.ForEach(func(k, v []byte) error {
+		st, err := decodeMemberState(v)
+		if err != nil {
+			return fmt.Errorf("member #%d: %w", be32(k), err)
+		}
+		a, tail, err := decodeActivity(activity.Get(k))
+		if err != nil {
+			return fmt.Errorf("activity of member #%d: %w", be32(k), err)
+		}
+		if tail != nil {
+			st.tail = tail
+		}
+		out = append(out, rewrite{append([]byte(nil), k...), encodeMemberState(st), encodeActivity(&a)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range out {
+		if err := members.Put(r.key, r.member); err != nil {
+			return err
+		}
+		if err := activity.Put(r.key, r.activity); err != nil {
+			return err
+		}
+	}
+	undone, err := tx.CreateBucketIfNotExists(bUndone)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+		a, err := decodeAudit(v)
+		if err != nil {
+			return fmt.Errorf("audit entry %d: %w", be64(k), err)
+		}
+		if a.Undoes != 0 {
+			return undone.Put(u64key(a.Undoes), nil)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if tx.Bucket(bUndoable) != nil {
+		if err := tx.DeleteBucket(bUndoable); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bMeta).Delete(kAuditHead)
 }
 
 // prepare brings a freshly opened writable file to SchemaVersion, writing a

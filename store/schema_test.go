@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func TestOlderSchemaMigratesAfterABackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Release()
-	setSchema(t, s.Path(), SchemaVersion-1)
+	downgradeToSchema1(t, s.Path())
 	if _, err := s.Award("bob", 5, "thanks"); err != nil {
 		t.Fatalf("the write on an older file: %v", err)
 	}
@@ -87,4 +88,116 @@ func readSchema(t *testing.T, path string) uint64 {
 	var v uint64
 	db.View(func(tx *bolt.Tx) error { v = schemaOf(tx); return nil })
 	return v
+}
+
+// A file of schema 1 — the members' newest ledger positions in their
+// activity records, the audit chain's head in the meta bucket — is migrated
+// by the first reader: histories, balances and the chain come through, and
+// the next decision chains on.
+func TestSchema1IsMigratedOnFirstRead(t *testing.T) {
+	s, _ := newStore(t)
+	importText(t, s, ingest.Members, "handle\nalice\nbob\n")
+	rtEvents(t, s, "e1,alice,post,2026-11-10T10:00:00Z", "e2,alice,answer,2026-11-11T10:00:00Z", "e3,bob,post,2026-11-12T10:00:00Z")
+	if _, err := s.Award("alice", 40, "welcome party"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Award("alice", 7, "typo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Undo(); err != nil {
+		t.Fatal(err)
+	}
+	want := rtHistory(t, s, "alice")
+	s.Release()
+	downgradeToSchema1(t, s.Path())
+	if got := rtHistory(t, s, "alice"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("alice's history after the migration:\n%v\nwant\n%v", got, want)
+	}
+	s.Release()
+	if got := readSchema(t, s.Path()); got != SchemaVersion {
+		t.Fatalf("schema after the first read: %d, want %d", got, SchemaVersion)
+	}
+	if backups, _ := filepath.Glob(s.Path() + ".schema1*.bak"); len(backups) != 1 {
+		t.Fatalf("backups beside the database: %v, want one", backups)
+	}
+	// What was undone before stays undone: the next undo is the award of 40.
+	if d, err := s.Undo(); err != nil || !strings.Contains(d.Summary, "awarded 40 points") {
+		t.Fatalf("undo after the migration: %+v, %v; want the award of 40", d, err)
+	}
+	if d, err := s.Undo(); err == nil {
+		t.Fatalf("a second undo after the migration did %+v; nothing was left to undo", d)
+	}
+	if _, err := s.Award("bob", 5, "thanks"); err != nil {
+		t.Fatal(err)
+	}
+	if h := rtHistory(t, s, "bob"); len(h) != 3 {
+		t.Fatalf("bob's history after the migration and an award: %v, want welcome, post and award", h)
+	}
+	mustCheck(t, s)
+}
+
+// downgradeToSchema1 rewrites a file in the layout of schema 1.
+func downgradeToSchema1(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(tx *bolt.Tx) error {
+		members, activity := tx.Bucket(bMembers), tx.Bucket(bActivity)
+		var keys [][]byte
+		members.ForEach(func(k, _ []byte) error { keys = append(keys, append([]byte(nil), k...)); return nil })
+		for _, k := range keys {
+			st, err := decodeMemberState(members.Get(k))
+			if err != nil {
+				return err
+			}
+			a, _, err := decodeActivity(activity.Get(k))
+			if err != nil {
+				return err
+			}
+			m := encodeMemberState(memberState{m: st.m})
+			m = append([]byte{recordV1}, m[1:len(m)-2]...) // no positions, no scores
+			act := encodeActivity(&a)
+			e := enc{b: append([]byte{recordV1}, act[1:]...)}
+			e.seqs(st.tail)
+			if err := members.Put(k, m); err != nil {
+				return err
+			}
+			for _, p := range st.scores {
+				if err := tx.Bucket(bScores).Put(scoreKey(p.period, be32(k)), u64key(uint64(p.score))); err != nil {
+					return err
+				}
+			}
+			if err := activity.Put(k, e.b); err != nil {
+				return err
+			}
+		}
+		undoable, err := tx.CreateBucket(bUndoable)
+		if err != nil {
+			return err
+		}
+		undone := tx.Bucket(bUndone)
+		if err := tx.Bucket(bAudit).ForEach(func(k, v []byte) error {
+			a, err := decodeAudit(v)
+			if err != nil || !a.Undoable() || undone.Get(k) != nil {
+				return err
+			}
+			return undoable.Put(cat([]byte(a.Actor), []byte{0}, k), nil)
+		}); err != nil {
+			return err
+		}
+		if err := tx.DeleteBucket(bUndone); err != nil {
+			return err
+		}
+		_, last := tx.Bucket(bAudit).Cursor().Last()
+		if err := tx.Bucket(bMeta).Put(kAuditHead, last[len(last)-32:]); err != nil {
+			return err
+		}
+		return putU64(tx.Bucket(bMeta), kSchema, 1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -128,8 +128,11 @@ type mstate struct {
 	orig  model.Member
 	isNew bool
 	act   *model.Activity
-	tail  []uint64 // the newest ledger positions, kept in the activity record
+	tail  []uint64 // the newest ledger positions, kept in the member's record
 	seqs  []uint64 // ledger entries written for this member in this transaction
+	// scores are the member's scores in the rankings of the periods still
+	// kept, as their record holds them (see scoreOf).
+	scores []periodScore
 	// badges caches which badges the member holds, read once per
 	// transaction: pricing asks for every event.
 	badges       []string // a member holds a handful: a list beats a map
@@ -199,11 +202,16 @@ func (w *writer) loadID(id uint32) (*mstate, error) {
 	if ms, ok := w.dirty[id]; ok {
 		return ms, nil
 	}
-	m, err := w.memberByID(id)
+	v := w.bucket(bMembers).Get(u32key(id))
+	if v == nil {
+		return nil, fmt.Errorf("%w: no member #%d", ErrNotFound, id)
+	}
+	st, err := decodeMemberState(v)
 	if err != nil {
 		return nil, err
 	}
-	ms := &mstate{id: id, m: m, orig: m, boardAll: m.Qualifying, onBoard: true}
+	m := st.m
+	ms := &mstate{id: id, m: m, orig: m, tail: st.tail, scores: st.scores, boardAll: m.Qualifying, onBoard: true}
 	w.dirty[id] = ms
 	return ms, nil
 }
@@ -211,11 +219,11 @@ func (w *writer) loadID(id uint32) (*mstate, error) {
 // activityOf loads the member's activity for change.
 func (w *writer) activityOf(ms *mstate) (*model.Activity, error) {
 	if ms.act == nil {
-		a, tail, err := decodeActivity(w.bucket(bActivity).Get(u32key(ms.id)))
+		a, _, err := decodeActivity(w.bucket(bActivity).Get(u32key(ms.id)))
 		if err != nil {
 			return nil, err
 		}
-		ms.act, ms.tail = &a, tail
+		ms.act = &a
 	}
 	return ms.act, nil
 }
@@ -308,13 +316,14 @@ func (w *writer) finish() error {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	// The boards first: a member's record keeps their scores.
+	if err := w.flushBoards(); err != nil {
+		return err
+	}
 	for _, id := range ids {
 		if err := w.flushMember(w.dirty[id]); err != nil {
 			return err
 		}
-	}
-	if err := w.flushBoards(); err != nil {
-		return err
 	}
 	if err := w.idx.apply(w); err != nil {
 		return err
@@ -331,9 +340,6 @@ func (w *writer) finish() error {
 func (w *writer) flushMember(ms *mstate) error {
 	key := u32key(ms.id)
 	if len(ms.seqs) > 0 {
-		if _, err := w.activityOf(ms); err != nil {
-			return err
-		}
 		ms.tail = append(ms.tail, ms.seqs...)
 		ms.seqs = nil
 		if len(ms.tail) >= tailSize {
@@ -349,11 +355,12 @@ func (w *writer) flushMember(ms *mstate) error {
 	}
 	ms.m.Tier, ms.m.TierAt = tier, w.now
 	w.reindex(ms)
-	if err := w.bucket(bMembers).Put(key, encodeMember(ms.m)); err != nil {
+	w.settleScores(ms)
+	if err := w.bucket(bMembers).Put(key, encodeMemberState(memberState{ms.m, ms.tail, ms.scores})); err != nil {
 		return err
 	}
 	if ms.act != nil {
-		if err := w.bucket(bActivity).Put(key, encodeActivity(ms.act, ms.tail)); err != nil {
+		if err := w.bucket(bActivity).Put(key, encodeActivity(ms.act)); err != nil {
 			return err
 		}
 	}
@@ -436,11 +443,17 @@ func (r *reader) eachEntry(id uint32, fn func(model.Entry) error) error {
 			return err
 		}
 	}
-	_, tail, err := decodeActivity(r.bucket(bActivity).Get(u32key(id)))
+	tail, err := r.tailOf(id)
 	if err != nil {
 		return err
 	}
 	return each(tail)
+}
+
+// tailOf reads the newest ledger positions of a member from their record.
+func (r *reader) tailOf(id uint32) ([]uint64, error) {
+	st, err := decodeMemberState(r.bucket(bMembers).Get(u32key(id)))
+	return st.tail, err
 }
 
 func decodeChunk(k, v []byte) ([]uint64, error) {
@@ -581,31 +594,86 @@ func (w *writer) flushBoards() error {
 		}
 		return keys[i].id < keys[j].id
 	})
-	scores := w.bucket(bScores)
 	for _, k := range keys {
+		ms := w.dirty[k.id]
 		if k.period == allKey {
-			w.moveAllTime(w.dirty[k.id])
+			w.moveAllTime(ms)
 			continue
 		}
-		delta := k.delta
-		sk := scoreKey(k.period, k.id)
-		old, had := int64(0), false
-		if v := scores.Get(sk); v != nil {
-			old, had = int64(binary.BigEndian.Uint64(v)), true
-		}
-		if delta == 0 && had {
+		old, had := w.scoreOf(ms, k.period)
+		if k.delta == 0 && had {
 			continue
 		}
 		if had {
 			w.idx.del(bBoard, boardEntryKey(k.period, old, k.id))
 		}
-		now := old + delta
-		if err := scores.Put(sk, u64key(uint64(now))); err != nil {
-			return err
-		}
-		w.idx.put(bBoard, boardEntryKey(k.period, now, k.id), nil)
+		ms.setScore(k.period, old+k.delta)
+		w.idx.put(bBoard, boardEntryKey(k.period, old+k.delta, k.id), nil)
 	}
 	return w.idx.apply(w)
+}
+
+// scoreOf is the member's score in a period's ranking: in their record, or
+// for an older period of a long history, in the scores bucket, from where it
+// moves into the record (settleScores sends it back if it must).
+func (w *writer) scoreOf(ms *mstate, period string) (int64, bool) {
+	for _, p := range ms.scores {
+		if p.period == period {
+			return p.score, true
+		}
+	}
+	sk := scoreKey(period, ms.id)
+	v := w.bucket(bScores).Get(sk)
+	if len(v) != 8 {
+		return 0, false
+	}
+	w.idx.del(bScores, sk)
+	score := int64(binary.BigEndian.Uint64(v))
+	ms.scores = append(ms.scores, periodScore{period, score})
+	return score, true
+}
+
+func (ms *mstate) setScore(period string, score int64) {
+	for i := range ms.scores {
+		if ms.scores[i].period == period {
+			ms.scores[i].score = score
+			return
+		}
+	}
+	ms.scores = append(ms.scores, periodScore{period, score})
+}
+
+// recordScores is how many months, and how many weeks, a member's record
+// keeps scores for: this one and the last, which is what a decision
+// touches and the closing of a period reads.
+const recordScores = 2
+
+// settleScores keeps in the member's record the scores of their newest
+// ranked months and weeks; an older period still ranked (a long history
+// imported before any month was closed) goes to the scores bucket, and a
+// period no longer ranked is forgotten (its board stays as it was).
+func (w *writer) settleScores(ms *mstate) {
+	if len(ms.scores) == 0 {
+		return
+	}
+	slices.SortFunc(ms.scores, func(a, b periodScore) int { return strings.Compare(b.period, a.period) })
+	kept := ms.scores[:0]
+	months, weeks := 0, 0
+	for _, p := range ms.scores {
+		if !w.ranked(p.period) {
+			continue
+		}
+		n := &weeks
+		if p.period[0] == 'm' {
+			n = &months
+		}
+		if *n++; *n > recordScores {
+			w.idx.put(bScores, scoreKey(p.period, ms.id), u64key(uint64(p.score)))
+			continue
+		}
+		kept = append(kept, p)
+	}
+	ms.scores = kept
 }
 
 // moveAllTime moves the member's place on the all-time board. That board
@@ -633,6 +701,19 @@ func (w *writer) periodsOf(t time.Time) [3]string {
 	if p, ok := w.periods[day]; ok {
 		return p
 	}
+	p := periodsOf(t)
+	for i := 1; i < len(p); i++ {
+		if !w.ranked(p[i]) {
+			p[i] = ""
+		}
+	}
+	w.periods[day] = p
+	return p
+}
+
+// ranked says whether a month's or a week's ranking is still kept up to
+// date (see periodsOf).
+func (w *writer) ranked(period string) bool {
 	if w.keepMonth == "" {
 		_, w.keepWeek = periodKeys(ThisWeek, w.now)
 		_, w.keepMonth = periodKeys(ThisMonth, w.now)
@@ -644,15 +725,10 @@ func (w *writer) periodsOf(t time.Time) [3]string {
 			w.keepMonth = closed
 		}
 	}
-	p := periodsOf(t)
-	if p[1] < w.keepMonth {
-		p[1] = ""
+	if strings.HasPrefix(period, "m") {
+		return period >= w.keepMonth
 	}
-	if p[2] < w.keepWeek {
-		p[2] = ""
-	}
-	w.periods[day] = p
-	return p
+	return period >= w.keepWeek
 }
 
 func scoreKey(period string, id uint32) []byte {

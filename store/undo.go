@@ -1,8 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -39,19 +37,25 @@ func (s *Store) UndoSeq(seq uint64) (Done, error) {
 	return done, err
 }
 
+// lastUndoable walks the audit log back from its end to this actor's newest
+// action not undone yet. Undo is a keystroke now and then; keeping a list
+// of what can be undone instead would cost every decision a write.
 func (w *writer) lastUndoable() (uint64, bool) {
-	prefix := append([]byte(w.actor), 0)
-	c := w.bucket(bUndoable).Cursor()
-	k, _ := c.Seek(append(append([]byte(nil), prefix...), 0xff))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
+	undone := w.bucket(bUndone)
+	c := w.bucket(bAudit).Cursor()
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if len(k) != 8 {
+			continue
+		}
+		a, err := decodeAudit(v)
+		if err != nil || a.Actor != w.actor || !a.Undoable() {
+			continue
+		}
+		if undone.Get(k) == nil {
+			return be64(k), true
+		}
 	}
-	if k == nil || !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
-		return 0, false
-	}
-	return binary.BigEndian.Uint64(k[len(prefix):]), true
+	return 0, false
 }
 
 func (w *writer) undo(seq uint64) (Done, error) {
@@ -63,8 +67,8 @@ func (w *writer) undo(seq uint64) (Done, error) {
 	if err != nil {
 		return Done{}, err
 	}
-	key := undoKey(a.Actor, seq)
-	if !a.Undoable() || w.bucket(bUndoable).Get(key) == nil {
+	key := u64key(seq)
+	if !a.Undoable() || w.bucket(bUndone).Get(key) != nil {
 		return Done{}, invalid("#%d (%s) cannot be undone, or was undone already", seq, a.Summary)
 	}
 	var plan undoPlan
@@ -74,7 +78,7 @@ func (w *writer) undo(seq uint64) (Done, error) {
 	if err := w.compensate(plan, seq); err != nil {
 		return Done{}, err
 	}
-	if err := w.bucket(bUndoable).Delete(key); err != nil {
+	if err := w.bucket(bUndone).Put(key, nil); err != nil {
 		return Done{}, err
 	}
 	summary := "undid: " + a.Summary

@@ -101,8 +101,9 @@ func (w *writer) seenEvent(id string) bool {
 // expectEvents tells the writer the ids of a batch about to be applied. When
 // the file has no event id between the lowest and the highest of them — an
 // export or a feed whose ids grow, imported in order — one seek answers for
-// the whole batch instead of a lookup per event; and when nothing sorts after
-// them, their records go at the end of the bucket and fill its pages.
+// the whole batch instead of a lookup per event, and their records, a run
+// that nothing interleaves, fill the pages they go in instead of leaving
+// them half empty.
 func (w *writer) expectEvents(ids []string) {
 	if len(ids) == 0 {
 		return
@@ -116,9 +117,7 @@ func (w *writer) expectEvents(ids []string) {
 		return
 	}
 	w.freshLo, w.freshHi = lo, hi
-	if k == nil {
-		w.bucket(bEvents).FillPercent = 1.0
-	}
+	w.bucket(bEvents).FillPercent = 1.0
 }
 
 // restrictedAt says whether a member earned nothing at t: during their

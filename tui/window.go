@@ -131,10 +131,16 @@ func (w *window[T]) fetch(mode pageMode, from []byte) tea.Cmd {
 		w.gen++
 	}
 	w.fetching = true
-	// Two screens and a row: enough that a page just read does not at once
-	// ask for the next (see more), and no more, since each row is a read
-	// from the file on the first frame.
-	return fetchPage(w.owner, w.gen, mode, w.get, from, max(w.limit, 2*w.height+1))
+	// Each row is a read from a different part of the file: the first page
+	// of a list is what its screen shows and a row, so that the first frame
+	// reads no more (and more, below, does not ask at once for the next).
+	// The pages read as the cursor moves are two screens: a screen before
+	// the cursor comes to them.
+	n := max(w.limit, 2*w.height+1)
+	if mode == pageFirst || mode == pageLast {
+		n = w.height + 1
+	}
+	return fetchPage(w.owner, w.gen, mode, w.get, from, n)
 }
 
 // reload reads the rows in view again.
@@ -195,9 +201,9 @@ func (w *window[T]) more() tea.Cmd {
 		return nil
 	}
 	switch {
-	case !w.atEnd && len(w.rows)-1-w.cursor < 2*w.height:
+	case !w.atEnd && len(w.rows)-1-w.cursor < w.height:
 		return w.fetch(pageNext, w.keys[len(w.keys)-1])
-	case !w.atStart && w.cursor < 2*w.height:
+	case !w.atStart && w.cursor < w.height:
 		return w.fetch(pagePrev, w.keys[0])
 	}
 	return nil
@@ -215,8 +221,12 @@ func (w *window[T]) apply(m pageMsg[T]) tea.Cmd {
 		return nil
 	}
 	w.fetching = false
-	w.lines = nil
 	p := m.page
+	// The lines drawn stay drawn when a page only adds rows at an end.
+	cached := len(w.lines) == len(w.rows)
+	if m.mode != pageNext && m.mode != pagePrev || !cached {
+		w.lines = nil
+	}
 	switch m.mode {
 	case pageFirst:
 		w.replace(p)
@@ -229,11 +239,17 @@ func (w *window[T]) apply(m pageMsg[T]) tea.Cmd {
 		w.base, w.baseKnown = w.total-len(w.rows), w.total >= 0
 	case pageNext:
 		w.rows, w.keys = append(w.rows, p.Rows...), append(w.keys, p.Keys...)
+		if w.lines != nil {
+			w.lines = append(w.lines, make([]string, len(p.Rows))...)
+		}
 		w.atEnd = p.AtEnd
 		w.trimFront()
 	case pagePrev:
 		w.rows = append(append([]T(nil), p.Rows...), w.rows...)
 		w.keys = append(append([][]byte(nil), p.Keys...), w.keys...)
+		if w.lines != nil {
+			w.lines = append(make([]string, len(p.Rows)), w.lines...)
+		}
 		w.cursor += len(p.Rows)
 		w.top += len(p.Rows)
 		w.base -= len(p.Rows)
@@ -281,6 +297,9 @@ func (w *window[T]) reloaded(p store.Page[T], fromStart bool) {
 func (w *window[T]) trimFront() {
 	if d := len(w.rows) - w.keep; d > 0 && w.cursor-d >= w.height {
 		w.rows, w.keys = w.rows[d:], w.keys[d:]
+		if len(w.lines) > d {
+			w.lines = w.lines[d:]
+		}
 		w.cursor -= d
 		w.top -= d
 		w.base += d
@@ -291,6 +310,9 @@ func (w *window[T]) trimFront() {
 func (w *window[T]) trimBack() {
 	if d := len(w.rows) - w.keep; d > 0 && len(w.rows)-d > w.cursor+w.height {
 		w.rows, w.keys = w.rows[:len(w.rows)-d], w.keys[:len(w.keys)-d]
+		if len(w.lines) > d {
+			w.lines = w.lines[:len(w.lines)-d]
+		}
 		w.atEnd = false
 	}
 }

@@ -64,8 +64,9 @@ func TestWindowPagesForwardAndKeepsBounded(t *testing.T) {
 	n, reads := 1000, 0
 	w := newIntWindow(&n, &reads)
 	feed(t, &w, w.reset(w.get))
-	if len(w.rows) != 50 || !w.atStart || w.atEnd || w.cursor != 0 {
-		t.Fatalf("first page: %d rows start=%v end=%v cursor=%d", len(w.rows), w.atStart, w.atEnd, w.cursor)
+	// The first page is the screen and a row: what the first frame needs.
+	if len(w.rows) != w.height+1 || !w.atStart || w.atEnd || w.cursor != 0 || reads != 1 {
+		t.Fatalf("first page: %d rows start=%v end=%v cursor=%d reads=%d", len(w.rows), w.atStart, w.atEnd, w.cursor, reads)
 	}
 	// Walk down the whole list one row at a time: pages arrive before the
 	// cursor reaches the edge, and the window never holds more than keep

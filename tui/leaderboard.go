@@ -109,7 +109,7 @@ func (p *leaderboardModel) Focus() tea.Cmd {
 		p.stale = false
 		return tea.Batch(p.list.reload(), p.detail.reload())
 	}
-	return p.follow()
+	return tea.Batch(p.list.resized(), p.follow())
 }
 
 func (p *leaderboardModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
@@ -127,7 +127,7 @@ func (p *leaderboardModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.invalidate()
 		return p, nil
 	case resizedMsg:
-		return p, p.follow()
+		return p, tea.Batch(p.list.resized(), p.follow())
 	case dataChangedMsg:
 		if !p.focused {
 			p.stale = true

@@ -79,7 +79,7 @@ func (p *membersModel) Focus() tea.Cmd {
 		p.stale = false
 		return tea.Batch(p.list.reload(), p.detail.reload(), p.filter.refresh(p.c))
 	}
-	return p.follow()
+	return tea.Batch(p.list.resized(), p.follow())
 }
 
 func (p *membersModel) Blur() { p.focused = false }
@@ -108,7 +108,7 @@ func (p *membersModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.invalidate()
 		return p, nil
 	case resizedMsg:
-		return p, p.follow()
+		return p, tea.Batch(p.list.resized(), p.follow())
 	case dataChangedMsg:
 		return p, p.dataChanged()
 	case tea.KeyMsg:

@@ -45,5 +45,6 @@ type actionDoneMsg struct {
 }
 
 // resizedMsg follows a change of the terminal's size, for the panes that
-// load something for the new layout (the detail beside a wide list).
+// load something for the new layout: the rows that fill a taller screen,
+// the detail beside a wide list.
 type resizedMsg struct{}

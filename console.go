@@ -40,6 +40,7 @@ func runConsole(e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	st.Upgrade()
 	return console(st, notice, time.Second)
 }
 

@@ -157,6 +157,19 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 	}
 }
 
+// Upgrade migrates a file written by an older steward now rather than at
+// its first read: the console calls it before it takes the screen, so that
+// the migration's notice and its wait show on the terminal as it is. A
+// problem with the file is left for the console to meet and show.
+func (s *Store) Upgrade() {
+	if fi, err := os.Stat(s.path); err != nil || fi.Size() == 0 {
+		return
+	}
+	if _, err := s.acquire(false); err == nil {
+		s.releaseAfter(nil)
+	}
+}
+
 // older reports whether the file was written by an older steward.
 func (s *Store) older(db *bolt.DB) bool {
 	var v uint64

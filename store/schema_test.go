@@ -201,3 +201,21 @@ func downgradeToSchema1(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// Upgrade migrates an older file at once (the console calls it before it
+// takes the screen), and does nothing to a missing one.
+func TestUpgradeMigratesBeforeAnyRead(t *testing.T) {
+	s, _ := newStore(t)
+	s.Upgrade()
+	if _, err := os.Stat(s.Path()); !os.IsNotExist(err) {
+		t.Fatalf("Upgrade on no database made one: %v", err)
+	}
+	importText(t, s, ingest.Members, "handle\nalice\n")
+	s.Release()
+	downgradeToSchema1(t, s.Path())
+	s.Upgrade()
+	s.Release()
+	if got := readSchema(t, s.Path()); got != SchemaVersion {
+		t.Fatalf("schema after Upgrade: %d, want %d", got, SchemaVersion)
+	}
+}

@@ -35,8 +35,9 @@ type ImportOptions struct {
 	DryRun      bool // validate and price everything, then write nothing
 	SkipInvalid bool // write the valid rows; list the rest
 	BatchSize   int  // rows per transaction; 0 means 20,000
-	// Progress, when set, is called after each batch with the rows written
-	// so far and the rows to write in all.
+	// Progress, when set, is called as the rows are written — every few
+	// thousand rows, and after each batch — with the rows written so far and
+	// the rows to write in all.
 	Progress func(done, total int)
 	// Trusted skips the validating pass, for rows made by steward itself
 	// (the demo); Total then says how many rows to expect.
@@ -483,6 +484,10 @@ func rowLine(row any) int {
 	return 0
 }
 
+// progressEvery is how often, in rows, a batch reports its progress: a
+// batch of the demo takes seconds.
+const progressEvery = 5000
+
 // apply writes one batch in the writer's transaction and audits it. Events
 // are priced in time order within the batch, so caps and streaks see them
 // as they happened.
@@ -503,7 +508,10 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 	}
 	var imported, dups int
 	var points int64
-	for _, row := range batch {
+	for i, row := range batch {
+		if iw.opt.Progress != nil && i > 0 && i%progressEvery == 0 {
+			iw.opt.Progress(iw.done+i, iw.total)
+		}
 		var dup bool
 		var p int64
 		var err error

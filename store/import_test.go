@@ -543,3 +543,26 @@ func TestImportBadRowsOfEveryKind(t *testing.T) {
 	rtWant(t, "store after refused imports", rtSnapshot(t, s), before)
 	mustCheck(t, s)
 }
+
+// Progress is heard within a batch as well as after it, never going back.
+func TestImportReportsProgressWithinABatch(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	rtJoin(t, s, "alice")
+	lines := make([]string, 12000)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("p%05d,alice,like_received,2026-11-1%dT10:%02d:%02dZ", i, i%10, i/60%60, i%60)
+	}
+	ev := rtWriteFile(t, t.TempDir(), "events.csv", rtLines(rtEventHeader, lines))
+	var heard []int
+	_, err := rtImportFiles(t, s, ImportOptions{Progress: func(done, total int) {
+		if total != len(lines) {
+			t.Errorf("progress total %d, want %d", total, len(lines))
+		}
+		heard = append(heard, done)
+	}}, ev)
+	rtOK(t, err)
+	if want := []int{5000, 10000, 12000}; fmt.Sprint(heard) != fmt.Sprint(want) {
+		t.Errorf("progress heard at %v, want %v", heard, want)
+	}
+}

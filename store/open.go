@@ -121,8 +121,9 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 	}
 	for {
 		db, err := openContained(s.path, opts)
+		var schema uint64
 		if err == nil {
-			if err := truncated(db, s.path); err != nil {
+			if schema, err = inspect(db, s.path); err != nil {
 				db.Close()
 				return nil, s.classify(err)
 			}
@@ -133,7 +134,7 @@ func (s *Store) handle(write bool) (*bolt.DB, error) {
 				return nil, s.classify(err)
 			}
 		}
-		if err == nil && !write && s.older(db) {
+		if err == nil && !write && schema > 0 && schema < SchemaVersion {
 			// This steward reads only its own layout: the first reader
 			// of an older file migrates it, as a writer would.
 			db.Close()
@@ -170,15 +171,6 @@ func (s *Store) Upgrade() {
 	}
 }
 
-// older reports whether the file was written by an older steward.
-func (s *Store) older(db *bolt.DB) bool {
-	var v uint64
-	_ = guarded(func() error {
-		return db.View(func(tx *bolt.Tx) error { v = schemaOf(tx); return nil })
-	})
-	return v > 0 && v < SchemaVersion
-}
-
 // openContained opens the file, turning bbolt's panics and memory faults on
 // a damaged file into errors.
 func openContained(path string, opts *bolt.Options) (db *bolt.DB, err error) {
@@ -190,26 +182,26 @@ func openContained(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 	return db, err
 }
 
-// truncated refuses a file shorter than its meta page says it is. Reading
-// the missing pages would fault, and not always where the fault can be
-// contained: bbolt's own check walks the pages in a goroutine of its own.
-// While the file is open no other process writes it, so its size is the
-// one the meta page speaks of.
-func truncated(db *bolt.DB, path string) error {
-	var need int64
-	if err := guarded(func() error {
-		return db.View(func(tx *bolt.Tx) error { need = tx.Size(); return nil })
-	}); err != nil {
-		return err
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if fi.Size() < need {
-		return fileErr(Damaged, path, nil, "the file is truncated (%d of its %d bytes); restore it from a backup", fi.Size(), need)
-	}
-	return nil
+// inspect refuses a file shorter than its meta page says it is, and reads
+// its schema version. Reading the missing pages of a truncated file would
+// fault, and not always where the fault can be contained: bbolt's own check
+// walks the pages in a goroutine of its own. While the file is open no
+// other process writes it, so its size is the one the meta page speaks of.
+func inspect(db *bolt.DB, path string) (schema uint64, err error) {
+	err = guarded(func() error {
+		return db.View(func(tx *bolt.Tx) error {
+			fi, err := os.Stat(path)
+			if err != nil {
+				return err
+			}
+			if need := tx.Size(); fi.Size() < need {
+				return fileErr(Damaged, path, nil, "the file is truncated (%d of its %d bytes); restore it from a backup", fi.Size(), need)
+			}
+			schema = schemaOf(tx)
+			return nil
+		})
+	})
+	return schema, err
 }
 
 // guarded runs fn, turning a panic or a fault on the memory-mapped file (a

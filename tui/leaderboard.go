@@ -127,7 +127,7 @@ func (p *leaderboardModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.invalidate()
 		return p, nil
 	case resizedMsg:
-		return p, tea.Batch(p.list.resized(), p.follow())
+		return p, tea.Batch(p.list.resized(), p.follow(), p.detail.fill())
 	case dataChangedMsg:
 		if !p.focused {
 			p.stale = true

@@ -15,11 +15,18 @@ import (
 // the reader scrolls.
 const historyPage = 100
 
-// firstHistory is how much history a member's screen reads first: what the
-// pane can show, since the history comes last in the document. On a
-// long-lived community each line of it is a read from a different part of
-// the file, and the first frame waits for them.
-func (m *memberDetail) firstHistory() int { return min(historyPage, max(m.h, 20)) }
+// firstHistory says how much history a member's screen reads first, once
+// their detail is read: the lines the screen has room for below the rest of
+// the document, and one. On a long-lived community each line of history is
+// a read from a different part of the file, and the first frame waits for
+// them. It works on copies, since it runs off the screen's path.
+func (m *memberDetail) firstHistory() func(store.Detail) int {
+	c, w, h := *m.c, m.w, m.h
+	return func(d store.Detail) int {
+		above := len(detailLines(&c, d, nil, false, w)) - 1 // less "no points yet"
+		return min(historyPage, max(0, h-above)+1)
+	}
+}
 
 // memberLoadedMsg brings a member's screen and the newest page of their
 // points history. seq is the detail's count of requests: an answer for a
@@ -45,14 +52,14 @@ type historyLoadedMsg struct {
 
 func (m historyLoadedMsg) target() paneID { return m.owner }
 
-func loadMember(st *store.Store, owner paneID, seq int, handle string, history int) tea.Cmd {
+func loadMember(st *store.Store, owner paneID, seq int, handle string, history func(store.Detail) int) tea.Cmd {
 	var cmd tea.Cmd
 	cmd = func() tea.Msg {
 		d, err := st.Detail(handle)
 		if err != nil {
 			return errMsg{err: err, retry: retryIfBusy(err, cmd), reading: true}
 		}
-		h, more, err := st.History(handle, 0, history)
+		h, more, err := st.History(handle, 0, history(d))
 		if err != nil {
 			return errMsg{err: err, retry: retryIfBusy(err, cmd), reading: true}
 		}
@@ -89,8 +96,12 @@ type memberDetail struct {
 	more    bool
 	loading bool // an older page of history is on its way
 
-	lines   []string // the document, drawn when the data or the width changes
-	scroll  int
+	lines  []string // the document, drawn when the data or the width changes
+	scroll int
+	// ahead is how far a scroll went past the history read so far; it is
+	// taken up when the older lines arrive, so that a page down is a page
+	// even when only the screen's lines had been read.
+	ahead   int
 	w, h    int
 	focused bool
 }
@@ -104,7 +115,7 @@ func (m *memberDetail) show(handle string) tea.Cmd {
 	if handle == m.handle && (m.loaded || m.seq > 0) {
 		return nil
 	}
-	m.handle, m.loaded, m.lines, m.scroll = handle, false, nil, 0
+	m.handle, m.loaded, m.lines, m.scroll, m.ahead = handle, false, nil, 0, 0
 	m.history, m.more, m.loading = nil, false, false
 	m.seq++
 	return loadMember(m.c.Store, m.owner, m.seq, handle, m.firstHistory())
@@ -117,7 +128,8 @@ func (m *memberDetail) reload() tea.Cmd {
 	}
 	m.seq++
 	m.loading = false
-	return loadMember(m.c.Store, m.owner, m.seq, m.handle, max(m.firstHistory(), len(m.history)))
+	first, held := m.firstHistory(), len(m.history)
+	return loadMember(m.c.Store, m.owner, m.seq, m.handle, func(d store.Detail) int { return max(first(d), held) })
 }
 
 // member is the member shown, once loaded.
@@ -158,13 +170,16 @@ func (m *memberDetail) Update(msg tea.Msg) (Pane, tea.Cmd) {
 			return m, nil
 		}
 		m.loaded, m.d, m.history, m.more, m.lines = true, msg.detail, msg.history, msg.more, nil
-		return m, m.wantMore()
+		return m, m.fill()
 	case historyLoadedMsg:
 		if msg.seq != m.seq {
 			return m, nil
 		}
 		m.loading = false
 		m.history, m.more, m.lines = append(m.history, msg.entries...), msg.more, nil
+		if m.ahead > 0 {
+			m.scrollBy(m.ahead)
+		}
 		return m, m.wantMore()
 	case tea.KeyMsg:
 		if !m.focused {
@@ -188,7 +203,7 @@ func (m *memberDetail) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PageUp):
 		m.scrollBy(-page)
 	case key.Matches(msg, k.Home):
-		m.scroll = 0
+		m.scroll, m.ahead = 0, 0
 	case key.Matches(msg, k.End):
 		m.scrollBy(len(m.document()))
 	default:
@@ -199,7 +214,22 @@ func (m *memberDetail) onKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *memberDetail) scrollBy(n int) {
 	doc := m.document()
-	m.scroll = max(0, min(m.scroll+n, len(doc)-m.h))
+	to, end := m.scroll+n, max(0, len(doc)-m.h)
+	m.ahead = 0
+	if to > end && m.more {
+		m.ahead = to - end
+	}
+	m.scroll = max(0, min(to, end))
+}
+
+// fill reads older history when the document does not reach the bottom of
+// the screen (a member just shown has what the screen needs; a taller
+// screen may need more).
+func (m *memberDetail) fill() tea.Cmd {
+	if !m.loaded || len(m.document()) >= m.scroll+m.h {
+		return nil
+	}
+	return m.wantMore()
 }
 
 // wantMore reads older history when the reader nears its end: less than

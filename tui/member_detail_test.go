@@ -31,13 +31,19 @@ func TestDetailShowsEverySection(t *testing.T) {
 	if _, err := st.Warn(handle, "off-topic thread"); err != nil {
 		t.Fatal(err)
 	}
-	_, m := detailDriver(t, st, handle, 80, 20)
+	_, m := detailDriver(t, st, handle, 80, 60)
 	doc := strings.Join(m.document(), "\n")
 	mustContain(t, doc, handle, "Tier", "top tier", "Balance", "Badges (", "★", "Points by action", "held back by caps",
 		"Notes (1)", "mod: watch the links they post", "Penalties and warnings (1)", "warning by mod: off-topic thread",
 		"Reports about them", "Redemptions", "Points history", "earned")
-	if len(m.history) != m.firstHistory() || !m.more {
-		t.Fatalf("first page of history: %d lines, more=%v", len(m.history), m.more)
+	// The history read first is what the screen has room for below the
+	// rest, and one line.
+	if len(m.history) != m.firstHistory()(m.d) || !m.more {
+		t.Fatalf("first page of history: %d lines, want %d; more=%v", len(m.history), m.firstHistory()(m.d), m.more)
+	}
+	// The 60 lines on screen, the line below them, and "older lines load".
+	if got := len(m.document()); got != 60+2 {
+		t.Fatalf("the document has %d lines on a screen of 60, want 62", got)
 	}
 }
 
@@ -45,14 +51,18 @@ func TestDetailHistoryShowsTheRuleAndWhatCapsHeldBack(t *testing.T) {
 	st := demoStore(t)
 	page, _ := st.Members(store.ByPoints, nil, store.Forward, 50)
 	probe := newMemberDetail(newCommon(st), membersPane)
-	probe.SetSize(100, 20)
+	probe.SetSize(100, 60)
 	for _, mem := range page.Rows {
-		hist, _, _ := st.History(mem.Handle, 0, probe.firstHistory()) // what the detail reads first
+		detail, err := st.Detail(mem.Handle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist, _, _ := st.History(mem.Handle, 0, probe.firstHistory()(detail)) // what the detail reads first
 		for _, e := range hist {
 			if e.Withheld == 0 {
 				continue
 			}
-			_, m := detailDriver(t, st, mem.Handle, 100, 20)
+			_, m := detailDriver(t, st, mem.Handle, 100, 60)
 			want := fmt.Sprintf("%s %-9s %8s  %-16s %d held back: %s", e.At.UTC().Format("2006-01-02 15:04"), e.Type, signed(e.Points), e.Rule, e.Withheld, e.Why)
 			mustContain(t, strings.Join(m.document(), "\n"), want)
 			return
@@ -115,5 +125,36 @@ func TestDetailReloadKeepsTheScroll(t *testing.T) {
 	d.settle(m.reload())
 	if m.scroll != 3 || !m.loaded {
 		t.Fatalf("after a reload: scroll %d loaded %v", m.scroll, m.loaded)
+	}
+}
+
+// A member's screen that grows taller than the history read reads more.
+func TestDetailFillsATallerScreen(t *testing.T) {
+	st := demoStore(t)
+	d, m := detailDriver(t, st, busiest(t, st), 80, 20)
+	before := len(m.history)
+	m.SetSize(80, 60)
+	d.settle(m.fill())
+	if len(m.history) <= before || len(m.document()) < 60 {
+		t.Fatalf("after growing to 60 lines: %d lines of history (were %d), a document of %d lines", len(m.history), before, len(m.document()))
+	}
+	if cmd := m.fill(); cmd != nil {
+		t.Fatal("a screen already full asks for more")
+	}
+}
+
+// A member's screen reads the history it shows and a line; a page down
+// right away is still a whole page, once the older lines it reaches come.
+func TestDetailPageDownBeyondWhatWasRead(t *testing.T) {
+	st := demoStore(t)
+	d, m := detailDriver(t, st, busiest(t, st), 80, 60)
+	m.Focus()
+	d.press("ctrl+f")
+	if want := m.h - 2; m.scroll != want {
+		t.Fatalf("a page down scrolled %d lines, want %d (%d lines of history read)", m.scroll, want, len(m.history))
+	}
+	d.press("g")
+	if m.scroll != 0 || m.ahead != 0 {
+		t.Fatalf("g left the scroll at %d (%d ahead)", m.scroll, m.ahead)
 	}
 }

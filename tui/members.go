@@ -108,7 +108,7 @@ func (p *membersModel) Update(msg tea.Msg) (Pane, tea.Cmd) {
 		p.detail.invalidate()
 		return p, nil
 	case resizedMsg:
-		return p, tea.Batch(p.list.resized(), p.follow())
+		return p, tea.Batch(p.list.resized(), p.follow(), p.detail.fill())
 	case dataChangedMsg:
 		return p, p.dataChanged()
 	case tea.KeyMsg:

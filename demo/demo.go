@@ -169,7 +169,7 @@ func Write(st *store.Store, opt Options) (store.ImportReport, error) {
 	// demo has no memory budget, unlike an import. Measured on the ten-year
 	// demo of 100,000 members: 50,000 rows a batch, 121 s and 412 MB of
 	// heap at the peak; 200,000 rows, 84 s and 865 MB.
-	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 200000, Progress: progress})
+	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, InTimeOrder: true, Total: total, BatchSize: 200000, Progress: progress})
 	if err != nil {
 		return rep, err
 	}

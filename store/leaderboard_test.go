@@ -268,3 +268,80 @@ func TestLeaderboardScoresOfThisPeriodLiveInTheRecord(t *testing.T) {
 	rtWant(t, "week", rtBoard(t, s, ThisWeek), "1:alice:35:new")
 	mustCheck(t, s)
 }
+
+// An import whose events come in time order (the demo's) closes each month
+// once the events have passed it: the top-of-month badges are dated when
+// the month ended, the rankings are those of an import that closes at the
+// end, and no score of a finished month waits in the scores bucket.
+func TestImportInTimeOrderClosesMonthsAsItGoes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ms := rtWriteFile(t, dir, "members.csv", rtLines(rtMemberHeader, []string{"alice,Alice,2026-05-01,,", "bob,Bob,2026-05-01,,", "carol,Carol,2026-05-01,,"}))
+	ev := rtWriteFile(t, dir, "events.csv", rtLines(rtEventHeader, []string{
+		"h1,alice,answer,2026-06-10T10:00:00Z",
+		"h2,bob,post,2026-06-11T10:00:00Z",
+		"h3,bob,answer,2026-07-10T10:00:00Z",
+		"h4,carol,post,2026-07-11T10:00:00Z",
+		"h5,carol,answer,2026-08-10T10:00:00Z",
+		"h6,alice,post,2026-08-11T10:00:00Z",
+		"h7,alice,answer,2026-09-10T10:00:00Z",
+		"h8,bob,post,2026-10-02T10:00:00Z",
+		"h9,carol,post,2026-11-05T10:00:00Z", // into this month: October is last month
+	}))
+	community := func(inOrder bool) *Store {
+		s, _ := newStore(t)
+		_, err := rtImportFiles(t, s, ImportOptions{BatchSize: 2, InTimeOrder: inOrder}, ms, ev)
+		rtOK(t, err)
+		mustCheck(t, s)
+		return s
+	}
+	topOnly := func(s *Store, h string) string {
+		var out []string
+		for _, b := range strings.Fields(rtBadges(t, s, h)) {
+			if strings.HasPrefix(b, "top-10@") {
+				out = append(out, b)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	boards := func(s *Store) string {
+		var out []string
+		rtOK(t, s.view(func(r *reader) error {
+			for _, month := range []string{"m2026-06", "m2026-07", "m2026-08", "m2026-09", "m2026-10"} {
+				if err := r.walkBoard(month, func(rank int, score int64, _ uint32, m model.Member) bool {
+					out = append(out, fmt.Sprintf("%s:%d:%s:%d", month, rank, m.Handle, score))
+					return true
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		return strings.Join(out, " ")
+	}
+	atEnd, inOrder := community(false), community(true)
+	// June ranks alice and bob, July bob and carol: each is in the top 10
+	// of the first month they scored in.
+	for h, want := range map[string]string{"alice": "top-10@07-01T00:00", "bob": "top-10@07-01T00:00", "carol": "top-10@08-01T00:00"} {
+		rtWant(t, h+"'s top-of-month badge, in time order", topOnly(inOrder, h), want)
+		rtWant(t, h+"'s top-of-month badge, closed at the end", topOnly(atEnd, h), "top-10@11-20T12:00")
+	}
+	rtWant(t, "month rankings", boards(inOrder), boards(atEnd))
+	ranks := func(s *Store) string {
+		var out []string
+		rtOK(t, s.view(func(r *reader) error {
+			return r.bucket(bRanks).ForEach(func(k, v []byte) error {
+				out = append(out, fmt.Sprintf("%q=%x", k, v))
+				return nil
+			})
+		}))
+		return strings.Join(out, " ")
+	}
+	rtWant(t, "rank snapshots (last month's, last week's, all time)", ranks(inOrder), ranks(atEnd))
+	rtOK(t, inOrder.view(func(r *reader) error {
+		if k, _ := r.bucket(bScores).Cursor().First(); k != nil {
+			t.Errorf("the scores bucket holds %q: a finished month's score was kept", k)
+		}
+		return nil
+	}))
+}

@@ -119,6 +119,10 @@ type writer struct {
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
+	// passed, set by an import whose events come in time order, is the
+	// newest event of the batch: the months before its own are complete,
+	// and are closed before the members are written (see closeMonthsBefore).
+	passed time.Time
 }
 
 // mstate is a member loaded for change in this transaction.
@@ -180,6 +184,15 @@ func (s *Store) newWriter(tx *bolt.Tx) (*writer, error) {
 	tx.Bucket(bLedger).FillPercent = 1.0 // append-only: full pages
 	tx.Bucket(bAudit).FillPercent = 1.0
 	return &writer{reader: *r, actor: s.opt.Actor, dirty: map[uint32]*mstate{}, byHandle: map[string]*mstate{}, periods: map[int32][3]string{}, newEvents: map[string]struct{}{}}, nil
+}
+
+// memberID finds a handle among the members created in this transaction,
+// whose index entries wait in idx, then in the index.
+func (w *writer) memberID(handle string) (uint32, bool) {
+	if ms, ok := w.byHandle[handle]; ok {
+		return ms.id, true
+	}
+	return w.reader.memberID(handle)
 }
 
 // load returns the member for change.
@@ -266,9 +279,11 @@ func (w *writer) create(m model.Member) (*mstate, error) {
 		return nil, errors.New("too many members")
 	}
 	id := uint32(seq)
-	if err := w.bucket(bHandles).Put([]byte(m.Handle), u32key(id)); err != nil {
-		return nil, err
-	}
+	// The handle index goes in with the other index writes, in key order:
+	// a members file lists handles in no order, and put one by one they
+	// shifted a node growing through the batch. Until then byHandle finds
+	// the member (see memberID).
+	w.idx.put(bHandles, []byte(m.Handle), u32key(id))
 	if err := addCount(w.bucket(bMeta), kMembers, 1); err != nil {
 		return nil, err
 	}
@@ -319,6 +334,11 @@ func (w *writer) finish() error {
 	// The boards first: a member's record keeps their scores.
 	if err := w.flushBoards(); err != nil {
 		return err
+	}
+	if !w.passed.IsZero() {
+		if err := w.closeMonthsBefore(w.passed); err != nil {
+			return err
+		}
 	}
 	for _, id := range ids {
 		if err := w.flushMember(w.dirty[id]); err != nil {

@@ -116,7 +116,7 @@ func (s *Store) History(handle string, before uint64, limit int) ([]model.Entry,
 			return err
 		}
 		ledger := r.bucket(bLedger)
-		// Newest first: the tail kept in the activity record, then the
+		// Newest first: the tail kept in the member's record, then the
 		// chunks from the last one back.
 		emit := func(seqs []uint64) (bool, error) {
 			for i := len(seqs) - 1; i >= 0; i-- {

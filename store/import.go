@@ -43,11 +43,6 @@ type ImportOptions struct {
 	// (the demo); Total then says how many rows to expect.
 	Trusted bool
 	Total   int
-	// InTimeOrder says the events come oldest first across the whole
-	// source (the demo's do): each month is then closed, and its top
-	// badges given, once the events have passed it, instead of at the end.
-	// A long history no longer keeps every month ranked to the last batch.
-	InTimeOrder bool
 }
 
 // MaxProblems is how many problems an import lists before it only counts.
@@ -510,9 +505,6 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 			ids[i] = row.(ingest.EventRow).ID
 		}
 		w.expectEvents(ids)
-		if iw.opt.InTimeOrder {
-			w.passed = batch[len(batch)-1].(ingest.EventRow).At
-		}
 	}
 	var imported, dups int
 	var points int64

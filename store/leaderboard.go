@@ -291,7 +291,7 @@ func (w *writer) closePeriods() error {
 		// Every month since the last close gets its badges, even one in
 		// which nothing was written.
 		for _, m := range w.monthsToClose(closed, curMonth) {
-			if err := w.topOfMonthBadges(m, w.now); err != nil {
+			if err := w.topOfMonthBadges(m); err != nil {
 				return err
 			}
 		}
@@ -434,42 +434,9 @@ func (r *reader) periodScore(id uint32, period string) (int64, error) {
 	return 0, nil
 }
 
-// closeMonthsBefore gives the top-of-month badges of the months not closed
-// yet that ended before t's month, dated when each ended, and marks them
-// closed. An import of events in time order (the demo's) calls it after
-// each batch: those months have all their events, and once closed they
-// are no longer ranked, so the members' records stop carrying their scores
-// and nothing spills them to the scores bucket. The weeks, and the rank
-// snapshots that read every member, and last month, wait for the import's
-// last close.
-func (w *writer) closeMonthsBefore(t time.Time) error {
-	meta := w.bucket(bMeta)
-	cur := monthKey(t)
-	// Last month stays for the import's last close, which keeps its ranks
-	// for the movement column as a close by the clock does.
-	if _, last := periodKeys(ThisMonth, w.now); cur > last {
-		cur = last
-	}
-	closed := string(meta.Get(kClosedMonth))
-	if closed >= cur {
-		return nil
-	}
-	for _, m := range w.monthsToClose(closed, cur) {
-		end, err := time.Parse("m2006-01", m)
-		if err != nil {
-			return err
-		}
-		if err := w.topOfMonthBadges(m, end.AddDate(0, 1, 0)); err != nil {
-			return err
-		}
-	}
-	w.keepMonth = "" // ranked reads the new close
-	return meta.Put(kClosedMonth, []byte(cur))
-}
-
 // topOfMonthBadges gives each top-of-month badge to the members ranked
-// within its limit in the month that closed, dated at.
-func (w *writer) topOfMonthBadges(month string, at time.Time) error {
+// within its limit in the month that closed.
+func (w *writer) topOfMonthBadges(month string) error {
 	for _, b := range w.prog.Badges {
 		if b.Rule != model.TopOfMonth || b.N <= 0 {
 			continue
@@ -489,7 +456,7 @@ func (w *writer) topOfMonthBadges(month string, at time.Time) error {
 			if err != nil {
 				return err
 			}
-			if _, err := w.grant(ms, b, "", "top "+fmt.Sprint(b.N)+" of "+month[1:], at); err != nil {
+			if _, err := w.grant(ms, b, "", "top "+fmt.Sprint(b.N)+" of "+month[1:], w.now); err != nil {
 				return err
 			}
 		}

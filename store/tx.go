@@ -119,10 +119,6 @@ type writer struct {
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
-	// passed, set by an import whose events come in time order, is the
-	// newest event of the batch: the months before its own are complete,
-	// and are closed before the members are written (see closeMonthsBefore).
-	passed time.Time
 }
 
 // mstate is a member loaded for change in this transaction.
@@ -334,11 +330,6 @@ func (w *writer) finish() error {
 	// The boards first: a member's record keeps their scores.
 	if err := w.flushBoards(); err != nil {
 		return err
-	}
-	if !w.passed.IsZero() {
-		if err := w.closeMonthsBefore(w.passed); err != nil {
-			return err
-		}
 	}
 	for _, id := range ids {
 		if err := w.flushMember(w.dirty[id]); err != nil {

@@ -1,0 +1,56 @@
+package demo
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"steward/model"
+	"steward/store"
+)
+
+// A demo of several cohorts writes each cohort's events apart, so it must
+// still give every member a history in time order (the referral that pays
+// a referrer comes from their own cohort) and a file that passes check.
+func TestDemoOfSeveralCohortsKeepsEachHistoryInTimeOrder(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	st := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Actor: "demo", Now: func() time.Time { return now }})
+	members := 2*cohortSize + 300
+	rep, err := Write(st, Options{Members: members, Days: 60, Seed: 7, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported < members {
+		t.Fatalf("imported %d rows for %d members", rep.Imported, members)
+	}
+	check, err := st.Check()
+	if err != nil || !check.OK() {
+		t.Fatalf("check: %v %v", err, check.Violations)
+	}
+	p := newPlan(Options{Members: members, Days: 60, Seed: 7, Now: now})
+	referrals := 0
+	for _, m := range p.members {
+		entries, more, err := st.History(m.Handle, 0, 100000)
+		if err != nil || more {
+			t.Fatalf("history of %s: %v (more: %v)", m.Handle, err, more)
+		}
+		// What the import wrote, newest first: each entry is dated no later
+		// than the one before. (Requests and decisions come afterwards,
+		// dated over the last days.)
+		entries = slices.DeleteFunc(entries, func(e model.Entry) bool { return e.Type != model.Earned && e.Type != model.Welcome })
+		for i := 1; i < len(entries); i++ {
+			if entries[i].At.After(entries[i-1].At) {
+				t.Fatalf("%s's history goes back in time: %s %s at %s was written after %s %s at %s",
+					m.Handle, entries[i].Type, entries[i].Rule, entries[i].At, entries[i-1].Type, entries[i-1].Rule, entries[i-1].At)
+			}
+			if entries[i].Rule == "referral" {
+				referrals++
+			}
+		}
+	}
+	if referrals == 0 {
+		t.Fatal("no referral was paid: the test proves nothing about them")
+	}
+}

@@ -169,7 +169,7 @@ func Write(st *store.Store, opt Options) (store.ImportReport, error) {
 	// The events come cohort by cohort (see cohortSize), so a batch
 	// touches few members and the batch size matters little. Measured on
 	// the ten-year demo of 100,000 members: 20,000 rows a batch, 52 s and
-	// 175 MB of heap at the peak; 50,000 rows, 44–47 s and 270 MB;
+	// 175 MB of heap at the peak; 50,000 rows, 44–54 s and 270 MB;
 	// 200,000 rows, 48 s and 450 MB.
 	rep, err := st.Import(srcs, store.ImportOptions{Trusted: true, Total: total, BatchSize: 50000, Progress: progress})
 	if err != nil {
@@ -187,7 +187,7 @@ func Write(st *store.Store, opt Options) (store.ImportReport, error) {
 // each active member in every batch: a batch of 200,000 events touched
 // some 70,000 of the ten-year demo's 100,000 members, which took 82 s.
 // Cohort by cohort, in time order within each, a member's history goes in
-// one batch or two, and the same demo takes 44–48 s (1,000 to 5,000
+// one batch or two, and the same demo takes 44–54 s (1,000 to 5,000
 // members a cohort measure alike). A demo of up to cohortSize members is
 // one stream in time order.
 const cohortSize = 1000

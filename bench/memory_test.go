@@ -51,12 +51,14 @@ func BenchmarkImportMemory(b *testing.B) {
 			b.Fatalf("%v: %s", err, out)
 		}
 		cmd := exec.Command(bin, "import", "--db", db, "--events", ep, "--quiet")
+		start := time.Now()
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		var peak int64
+		var took time.Duration
 		tick := time.NewTicker(20 * time.Millisecond)
 	wait:
 		for {
@@ -65,6 +67,7 @@ func BenchmarkImportMemory(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				took = time.Since(start)
 				break wait
 			case <-tick.C:
 				peak = max(peak, rssAnon(cmd.Process.Pid))
@@ -72,6 +75,10 @@ func BenchmarkImportMemory(b *testing.B) {
 		}
 		tick.Stop()
 		b.ReportMetric(float64(peak)/1e6, "peak-MB")
-		record(row{fmt.Sprintf("import peak memory (%d events), resident anonymous", sc.events), mb(peak), "—", float64(peak) / 150e6, "≤ 150 MB", peak <= 150e6})
+		b.ReportMetric(float64(sc.events)/took.Seconds(), "binary-events/s")
+		// The binary imports under its soft memory limit, where the
+		// collector works harder than in the throughput benchmark's
+		// process: its time is given beside its memory.
+		record(row{fmt.Sprintf("import peak memory (%d events), resident anonymous; the binary's time", sc.events), fmt.Sprintf("%s in %.1f s", mb(peak), took.Seconds()), "—", float64(peak) / 150e6, "≤ 150 MB", peak <= 150e6})
 	}
 }

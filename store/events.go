@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"time"
 
 	"steward/model"
@@ -25,8 +26,8 @@ func decodeEventRecord(b []byte) (uint64, string, error) {
 
 // applyEvent prices one activity event and records it. An id seen before
 // changes nothing and reports dup.
-func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) {
-	if w.seenEvent(ev.ID) {
+func (w *writer) applyEvent(ev model.Event, fresh bool) (points int64, dup bool, err error) {
+	if w.seenEvent(ev.ID, fresh) {
 		return 0, true, nil
 	}
 	ms, err := w.load(ev.Member)
@@ -74,7 +75,7 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 				p, _, err := w.applyEvent(model.Event{
 					ID: "referral:" + ms.m.Handle, Member: ms.m.ReferredBy,
 					Kind: "referral", At: ev.At, Ref: ms.m.Handle,
-				})
+				}, false)
 				if err != nil {
 					return 0, false, err
 				}
@@ -87,37 +88,46 @@ func (w *writer) applyEvent(ev model.Event) (points int64, dup bool, err error) 
 
 // seenEvent reports whether an event id is known: recorded before, or
 // earlier in this transaction (whose event records are written at its end,
-// in id order).
-func (w *writer) seenEvent(id string) bool {
+// in id order). fresh says the bucket is known not to hold it (see
+// expectEvents).
+func (w *writer) seenEvent(id string, fresh bool) bool {
 	if _, ok := w.newEvents[id]; ok {
 		return true
 	}
-	if w.freshLo != "" && id >= w.freshLo && id <= w.freshHi {
-		return false
-	}
-	return w.bucket(bEvents).Get([]byte(id)) != nil
+	return !fresh && w.bucket(bEvents).Get([]byte(id)) != nil
 }
 
-// expectEvents tells the writer the ids of a batch about to be applied. When
-// the file has no event id between the lowest and the highest of them — an
-// export or a feed whose ids grow, imported in order — one seek answers for
-// the whole batch instead of a lookup per event, and their records, a run
-// that nothing interleaves, fill the pages they go in instead of leaving
-// them half empty.
-func (w *writer) expectEvents(ids []string) {
+// expectEvents says whether the events bucket holds none of a batch's ids,
+// found in one walk instead of a lookup per event. The walk covers the keys
+// between the lowest and the highest id: none at all for a feed whose ids
+// grow, imported in order, and the chunk's other parts for a regrouped
+// chunk (see regroupEvents). A range crowded with older ids is left to the
+// lookups. The batch's records then fill the pages they go in instead of
+// leaving them half empty: the pages a part inserts into are rewritten
+// whole, full again, and a feed's run of new ids is interleaved with nothing.
+func (w *writer) expectEvents(ids []string) bool {
 	if len(ids) == 0 {
-		return
+		return false
 	}
-	lo, hi := ids[0], ids[0]
-	for _, id := range ids[1:] {
-		lo, hi = min(lo, id), max(hi, id)
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	lo, hi := sorted[0], sorted[len(sorted)-1]
+	c := w.bucket(bEvents).Cursor()
+	k, _ := c.Seek([]byte(lo))
+	i := 0
+	for steps := 0; k != nil && string(k) <= hi; k, _ = c.Next() {
+		if steps++; steps > 8*len(ids) {
+			return false
+		}
+		for i < len(sorted) && sorted[i] < string(k) {
+			i++
+		}
+		if i < len(sorted) && sorted[i] == string(k) {
+			return false
+		}
 	}
-	k, _ := w.bucket(bEvents).Cursor().Seek([]byte(lo))
-	if k != nil && string(k) <= hi {
-		return
-	}
-	w.freshLo, w.freshHi = lo, hi
 	w.bucket(bEvents).FillPercent = 1.0
+	return true
 }
 
 // restrictedAt says whether a member earned nothing at t: during their

@@ -22,6 +22,7 @@ func FuzzImport(f *testing.F) {
 	f.Add(false, []byte("id,member,kind\n\"unterminated"))
 	f.Add(true, []byte(`{"id":"e1","member":"alice","kind":"post","at":"2026-11-10T10:00:00Z"}`+"\n"))
 	f.Add(true, []byte(`{"id":"e1","id":"e2","member":"alice","kind":"post","at":"2026-11-10"}`+"\n{\"id\":"))
+	f.Add(false, []byte("id,member,kind,at\ne1,bob,post,2026-11-10\ne2,alice,post,2026-11-10\ne1,alice,reply,2026-11-11\ne3,bob,reply,2026-11-09\ne4,alice,answer,2026-11-12\n"))
 	f.Fuzz(func(t *testing.T, jsonl bool, data []byte) {
 		s, _ := newStore(t)
 		importText(t, s, ingest.Members, "handle\nalice\nbob\n")
@@ -39,7 +40,9 @@ func FuzzImport(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer cleanup()
-		rep, err := s.Import([]Source{src}, ImportOptions{})
+		// Small transactions in chunks of two: rows are regrouped by
+		// member (see regroupEvents) as in a large file.
+		rep, err := s.Import([]Source{src}, ImportOptions{BatchSize: 2, ChunkSize: 4})
 		switch {
 		case err == nil:
 			mustCheck(t, s)

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +38,10 @@ type ImportOptions struct {
 	DryRun      bool // validate and price everything, then write nothing
 	SkipInvalid bool // write the valid rows; list the rest
 	BatchSize   int  // rows per transaction; 0 means 20,000
+	// ChunkSize is how many event rows are read at once and regrouped by
+	// member into transactions of BatchSize rows (see regroupEvents); 0
+	// means 5 × BatchSize, and BatchSize or less keeps the file's order.
+	ChunkSize int
 	// Progress, when set, is called as the rows are written — every few
 	// thousand rows, and after each batch — with the rows written so far and
 	// the rows to write in all.
@@ -89,6 +96,9 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 20000
 	}
+	if opt.ChunkSize <= 0 {
+		opt.ChunkSize = 5 * opt.BatchSize
+	}
 	srcs := append([]Source(nil), sources...)
 	sort.SliceStable(srcs, func(i, j int) bool { return kindOrder[srcs[i].Kind] < kindOrder[srcs[j].Kind] })
 	rep := ImportReport{DryRun: opt.DryRun}
@@ -105,7 +115,6 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		}
 		total = rep.Read - rep.Rejected
 	}
-	v.known = nil // the writing pass has no use for it
 	target := s
 	if opt.DryRun {
 		var cleanup func()
@@ -115,7 +124,7 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		}
 		defer cleanup()
 	}
-	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, total: total}
+	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, known: v.known, total: total}
 	var err error
 	if opt.DryRun {
 		err = target.update(func(w *writer) error {
@@ -150,17 +159,18 @@ type validator struct {
 	s          *Store
 	newMembers map[string]string       // handle → referrer, for members this import adds
 	bad        map[string]map[int]bool // source name → lines that failed
-	// known are handles found in the database: an events file names the
-	// same members again and again. Members are never deleted, so what
-	// was found stays true for the writing pass.
-	known map[string]bool
+	// known are handles found in the database, with their ids: an events
+	// file names the same members again and again. Members are never
+	// deleted nor renamed, so what was found stays true for the writing
+	// pass, which regroups events by member id (see regroupEvents).
+	known map[string]uint32
 }
 
 // maxKnown bounds the validator's memory of handles found.
 const maxKnown = 200000
 
 func newValidator(s *Store) *validator {
-	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}, known: map[string]bool{}}
+	return &validator{s: s, newMembers: map[string]string{}, bad: map[string]map[int]bool{}, known: map[string]uint32{}}
 }
 
 type pendingCheck struct {
@@ -202,15 +212,21 @@ func (v *validator) pass(src Source, rep *ImportReport) error {
 		err := v.s.view(func(r *reader) error {
 			for _, c := range checks {
 				for _, h := range c.handles {
-					if _, ok := v.newMembers[h]; ok || v.known[h] {
+					if _, ok := v.newMembers[h]; ok {
 						continue
 					}
-					if _, ok := r.memberID(h); !ok {
+					if _, ok := v.known[h]; ok {
+						continue
+					}
+					id, ok := r.memberID(h)
+					if !ok {
 						bad(c.line, c.field, fmt.Sprintf("unknown member %q", h))
 						break
 					}
 					if len(v.known) < maxKnown {
-						v.known[h] = true
+						// A clone: the handle is a slice of its row's
+						// text, which would stay with it.
+						v.known[strings.Clone(h)] = id
 					}
 				}
 			}
@@ -356,6 +372,7 @@ type importWriter struct {
 	opt     ImportOptions
 	rep     *ImportReport
 	bad     map[string]map[int]bool
+	known   map[string]uint32 // member ids the first pass found
 	total   int
 	done    int
 	trusted int // rows read from trusted sources, counted by the reading goroutine
@@ -399,26 +416,43 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 		if b.err != nil {
 			return b.err
 		}
-		err := commit(func(w *writer) error {
-			w.deferClose = true
-			return iw.apply(w, src, b.rows, b.first)
-		})
-		if err != nil {
-			return err
+		parts := []eventPart{{rows: b.rows}}
+		if src.Kind == ingest.Events && len(b.rows) > iw.opt.BatchSize {
+			var err error
+			if parts, err = iw.s.regroupEvents(b.rows, iw.opt.BatchSize, iw.known); err != nil {
+				return err
+			}
 		}
-		iw.done += len(b.rows)
-		if iw.opt.Progress != nil {
-			iw.opt.Progress(iw.done, iw.total)
+		for i, part := range parts {
+			lines := fmt.Sprintf("lines %d–%d", b.first, b.last)
+			if len(parts) > 1 {
+				lines = fmt.Sprintf("%s, part %d of %d", lines, i+1, len(parts))
+			}
+			err := commit(func(w *writer) error {
+				w.deferClose = true
+				if err := w.preload(part.members); err != nil {
+					return err
+				}
+				return iw.apply(w, src, part.rows, lines)
+			})
+			if err != nil {
+				return err
+			}
+			iw.done += len(part.rows)
+			if iw.opt.Progress != nil {
+				iw.opt.Progress(iw.done, iw.total)
+			}
 		}
 	}
 	return nil
 }
 
-// rowBatch is the rows of one transaction, or the error that ended reading.
+// rowBatch is the rows of one transaction, or of one chunk of events, or
+// the error that ended reading.
 type rowBatch struct {
-	rows  []any
-	first int
-	err   error
+	rows        []any
+	first, last int // the file lines they come from
+	err         error
 }
 
 // read sends the source's valid rows in batches until the end, an error,
@@ -433,7 +467,11 @@ func (iw *importWriter) read(src Source, rows Rows, out chan<- rowBatch, stop <-
 			return false
 		}
 	}
-	batch := rowBatch{rows: make([]any, 0, iw.opt.BatchSize)}
+	size := iw.opt.BatchSize
+	if src.Kind == ingest.Events {
+		size = max(size, iw.opt.ChunkSize)
+	}
+	batch := rowBatch{rows: make([]any, 0, size)}
 	for {
 		row, err := rows.Next()
 		if err == io.EOF {
@@ -457,12 +495,13 @@ func (iw *importWriter) read(src Source, rows Rows, out chan<- rowBatch, stop <-
 		if len(batch.rows) == 0 {
 			batch.first = line
 		}
+		batch.last = line
 		batch.rows = append(batch.rows, row)
-		if len(batch.rows) >= iw.opt.BatchSize {
+		if len(batch.rows) >= size {
 			if !send(batch) {
 				return
 			}
-			batch = rowBatch{rows: make([]any, 0, iw.opt.BatchSize)}
+			batch = rowBatch{rows: make([]any, 0, size)}
 		}
 	}
 	if len(batch.rows) > 0 {
@@ -491,20 +530,15 @@ const progressEvery = 5000
 // apply writes one batch in the writer's transaction and audits it. Events
 // are priced in time order within the batch, so caps and streaks see them
 // as they happened.
-func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) error {
+func (iw *importWriter) apply(w *writer, src Source, batch []any, lines string) error {
+	fresh := false
 	if src.Kind == ingest.Events {
-		sort.SliceStable(batch, func(i, j int) bool {
-			a, b := batch[i].(ingest.EventRow), batch[j].(ingest.EventRow)
-			if !a.At.Equal(b.At) {
-				return a.At.Before(b.At)
-			}
-			return a.ID < b.ID
-		})
+		inTimeOrder(batch)
 		ids := make([]string, len(batch))
 		for i, row := range batch {
 			ids[i] = row.(ingest.EventRow).ID
 		}
-		w.expectEvents(ids)
+		fresh = w.expectEvents(ids)
 	}
 	var imported, dups int
 	var points int64
@@ -519,7 +553,7 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 		case ingest.MemberRow:
 			p, dup, err = w.addMember(x)
 		case ingest.EventRow:
-			p, dup, err = w.applyEvent(model.Event{ID: x.ID, Member: x.Member, Kind: x.Kind, At: x.At, Ref: x.Ref})
+			p, dup, err = w.applyEvent(model.Event{ID: x.ID, Member: x.Member, Kind: x.Kind, At: x.At, Ref: x.Ref}, fresh)
 		case ingest.RedemptionRow:
 			_, dup, err = w.addRequest(model.Request{ID: x.ID, Member: x.Member, Reward: x.Reward, At: x.At})
 		case ingest.ReportRow:
@@ -538,10 +572,9 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, from int) erro
 	iw.rep.Imported += imported
 	iw.rep.Duplicates += dups
 	iw.rep.Points += points
-	last := rowLine(batch[len(batch)-1])
 	_, err := w.audit(model.AuditEntry{
 		Action: "import", Subject: src.Name,
-		Summary: fmt.Sprintf("imported %s from %s (lines %d–%d): %d new, %d duplicates, %d points", src.Kind, src.Name, from, last, imported, dups, points),
+		Summary: fmt.Sprintf("imported %s from %s (%s): %d new, %d duplicates, %d points", src.Kind, src.Name, lines, imported, dups, points),
 	}, nil)
 	return err
 }
@@ -565,4 +598,37 @@ func (w *writer) addMember(x ingest.MemberRow) (int64, bool, error) {
 	}
 	_, err = w.post(ms, model.Entry{At: joined, Type: model.Welcome, Points: w.prog.WelcomeBonus, Qualifying: w.prog.WelcomeBonus, Rule: "welcome"})
 	return w.prog.WelcomeBonus, false, err
+}
+
+// inTimeOrder sorts event rows by time, then id, then line. The keys are
+// taken out of the rows first: compared through the interface, the sort of
+// a batch cost more than pricing it.
+func inTimeOrder(batch []any) {
+	type timed struct {
+		sec  int64
+		nsec int
+		id   string
+		line int
+		row  any
+	}
+	keys := make([]timed, len(batch))
+	for i, row := range batch {
+		x := row.(ingest.EventRow)
+		keys[i] = timed{x.At.Unix(), x.At.Nanosecond(), x.ID, x.Line, row}
+	}
+	slices.SortFunc(keys, func(a, b timed) int {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.line, b.line)
+	})
+	for i, k := range keys {
+		batch[i] = k.row
+	}
 }

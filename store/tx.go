@@ -113,9 +113,6 @@ type writer struct {
 	// newEvents are the event ids recorded in this transaction, whose
 	// records are written at its end, in id order.
 	newEvents map[string]struct{}
-	// freshLo and freshHi bound ids the events bucket is known not to
-	// hold (see expectEvents).
-	freshLo, freshHi string
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
@@ -142,6 +139,10 @@ type mstate struct {
 	// board (onBoard: they have a place there yet).
 	boardAll int64
 	onBoard  bool
+	// unused marks a member read ahead (see preload) whom nothing has
+	// asked for yet: all their rows were duplicates, say. They are not
+	// written back.
+	unused bool
 }
 
 // boardDelta is a change to one member's score on one leaderboard, summed
@@ -194,6 +195,7 @@ func (w *writer) memberID(handle string) (uint32, bool) {
 // load returns the member for change.
 func (w *writer) load(handle string) (*mstate, error) {
 	if ms, ok := w.byHandle[handle]; ok {
+		ms.unused = false
 		return ms, nil
 	}
 	id, ok := w.memberID(handle)
@@ -209,6 +211,7 @@ func (w *writer) load(handle string) (*mstate, error) {
 
 func (w *writer) loadID(id uint32) (*mstate, error) {
 	if ms, ok := w.dirty[id]; ok {
+		ms.unused = false
 		return ms, nil
 	}
 	v := w.bucket(bMembers).Get(u32key(id))
@@ -332,8 +335,10 @@ func (w *writer) finish() error {
 		return err
 	}
 	for _, id := range ids {
-		if err := w.flushMember(w.dirty[id]); err != nil {
-			return err
+		if ms := w.dirty[id]; !ms.unused {
+			if err := w.flushMember(ms); err != nil {
+				return err
+			}
 		}
 	}
 	if err := w.idx.apply(w); err != nil {

@@ -1,0 +1,209 @@
+package store
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"steward/ingest"
+)
+
+// An events file comes in time order, and any 20,000 rows of it name nearly
+// as many members of a community of 100,000: a transaction of rows taken in
+// file order rewrote most of the members' pages, and the next transaction
+// rewrote them again. So the import reads several transactions' worth of
+// rows at once, a chunk, and regroups them by member: each transaction then
+// covers a run of member ids, rewrites its share of the pages, and the
+// chunk rewrites each page about once.
+//
+// A transaction still holds whole histories: a member's rows of the chunk
+// are all in one, priced in time order, so caps, cooldowns and streaks come
+// out as in file order. The one event that crosses from a member to another
+// is a referral's payout, which a referee's first action adds to their
+// referrer's history; a referee whose referral is still unpaid goes in the
+// same transaction as their referrer, so that payout too comes in time
+// order. Every transaction leaves balances equal to their ledger.
+
+// eventPart is the rows of one transaction of a regrouped chunk.
+type eventPart struct {
+	rows    []any
+	members []handleID // the part's members, in the order to read them
+}
+
+// handleID is a member as the regrouping found them. Handles are never
+// renamed or deleted, so an id found in one transaction holds in the next.
+type handleID struct {
+	handle string
+	id     uint32 // 0: not found, left for the writing transaction to report
+}
+
+// regroupEvents sorts a chunk of event rows by member and cuts it into
+// parts of about size rows, never splitting a member's rows, nor a referee
+// whose referral is unpaid from their referrer. known are ids already found.
+func (s *Store) regroupEvents(rows []any, size int, known map[string]uint32) ([]eventPart, error) {
+	ids := map[string]uint32{}
+	var handles []string
+	for _, row := range rows {
+		h := row.(ingest.EventRow).Member
+		if _, ok := ids[h]; ok {
+			continue
+		}
+		id, ok := known[h]
+		ids[h] = id
+		if !ok {
+			handles = append(handles, h)
+		}
+	}
+	slices.Sort(handles) // the lookups walk the handle index in order
+	groups := unionFind{}
+	err := s.view(func(r *reader) error {
+		for _, h := range handles {
+			if id, ok := r.memberID(h); ok {
+				ids[h] = id
+			}
+		}
+		return r.referralGroups(ids, groups)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return cutParts(rows, ids, groups, size), nil
+}
+
+// referralGroups joins each member of the chunk whose referral is unpaid to
+// their referrer, when the referrer has rows in the chunk too.
+func (r *reader) referralGroups(ids map[string]uint32, groups unionFind) error {
+	if r.empty() {
+		return nil
+	}
+	inChunk := make([]uint32, 0, len(ids))
+	for _, id := range ids {
+		if id != 0 {
+			inChunk = append(inChunk, id)
+		}
+	}
+	slices.Sort(inChunk) // the reads walk the members in order
+	members := r.bucket(bMembers)
+	for _, id := range inChunk {
+		m, err := decodeMember(members.Get(u32key(id)))
+		if err != nil || m.ReferredBy == "" {
+			continue // a bad record is for the writing transaction to report
+		}
+		by, ok := ids[m.ReferredBy]
+		if !ok || by == 0 {
+			continue
+		}
+		if act, err := r.activity(id); err == nil && !act.ReferralPaid {
+			groups.join(id, by)
+		}
+	}
+	return nil
+}
+
+// unionFind groups member ids; each group is named by its lowest id.
+type unionFind map[uint32]uint32
+
+func (u unionFind) find(id uint32) uint32 {
+	root := id
+	for {
+		p, ok := u[root]
+		if !ok || p == root {
+			break
+		}
+		root = p
+	}
+	for id != root { // shorten the path walked
+		next := u[id]
+		u[id] = root
+		id = next
+	}
+	return root
+}
+
+func (u unionFind) join(a, b uint32) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	u[ra] = ra
+	u[rb] = ra
+}
+
+// cutParts sorts the rows by group, then member, and cuts them into parts
+// of about size rows at group boundaries.
+func cutParts(rows []any, ids map[string]uint32, groups unionFind, size int) []eventPart {
+	type keyed struct {
+		group, id uint32
+		row       int32
+	}
+	member := func(k keyed) string { return rows[k.row].(ingest.EventRow).Member }
+	order := make([]keyed, len(rows))
+	for i, row := range rows {
+		id := ids[row.(ingest.EventRow).Member]
+		order[i] = keyed{id, id, int32(i)}
+		if len(groups) > 0 && id != 0 {
+			order[i].group = groups.find(id)
+		}
+	}
+	slices.SortFunc(order, func(a, b keyed) int {
+		if c := cmp.Compare(a.group, b.group); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		if a.id == 0 { // members not found, each kept together all the same
+			if c := strings.Compare(member(a), member(b)); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(a.row, b.row)
+	})
+	n := (len(rows) + size - 1) / size
+	target := (len(rows) + n - 1) / n
+	parts := make([]eventPart, 0, n)
+	var cur eventPart
+	for i, k := range order {
+		newMember := i == 0 || k.id != order[i-1].id || k.id == 0 && member(k) != member(order[i-1])
+		newGroup := i == 0 || k.group != order[i-1].group || newMember && k.id == 0
+		if newGroup && len(cur.rows) >= target {
+			parts = append(parts, cur)
+			cur = eventPart{}
+		}
+		if newMember {
+			cur.members = append(cur.members, handleID{member(k), k.id})
+		}
+		cur.rows = append(cur.rows, rows[k.row])
+	}
+	if len(cur.rows) > 0 {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+// preload reads the part's members, and their activity, before its rows
+// are applied in time order: the reads then walk the pages once, from left
+// to right. A member read ahead is marked unused until a row asks for them.
+func (w *writer) preload(members []handleID) error {
+	for _, m := range members {
+		if m.id == 0 {
+			continue
+		}
+		if _, ok := w.dirty[m.id]; ok {
+			continue
+		}
+		ms, err := w.loadID(m.id)
+		if err != nil {
+			return err
+		}
+		ms.unused = true
+		w.byHandle[m.handle] = ms
+		if _, err := w.activityOf(ms); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -117,6 +117,19 @@ func (d *dec) str() string {
 	return s
 }
 
+// view returns a string's bytes where they lie, without a copy: for a look
+// at a field that is not kept.
+func (d *dec) view() []byte {
+	n := d.u64()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	p := d.b[:n:n]
+	d.b = d.b[n:]
+	return p
+}
+
 func (d *dec) bytes() []byte {
 	n := d.u64()
 	if n > uint64(len(d.b)) {

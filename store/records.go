@@ -80,6 +80,27 @@ func decodeMember(b []byte) (model.Member, error) {
 	return m, err
 }
 
+// referrerOf reads who referred a member from their record, without
+// decoding the rest: the import asks it of every member in a chunk of events.
+// The bytes are the record's own.
+func referrerOf(b []byte) ([]byte, error) {
+	d := dec{b: b}
+	if _, err := checkVersionUpTo(&d, "member", recordV2); err != nil {
+		return nil, err
+	}
+	d.view() // handle
+	d.view() // name
+	d.i64()  // joined
+	d.u8()   // status
+	d.i64()  // suspended until
+	d.i64()  // status since
+	for n := d.u64(); n > 0 && d.err == nil; n-- {
+		d.view() // a tag
+	}
+	by := d.view()
+	return by, d.err
+}
+
 func decodeMemberState(b []byte) (memberState, error) {
 	d := dec{b: b}
 	m, v, err := decodeMemberFields(&d)

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -83,13 +85,19 @@ func (r *reader) referralGroups(ids map[string]uint32, groups unionFind) error {
 		}
 	}
 	slices.Sort(inChunk) // the reads walk the members in order
-	members := r.bucket(bMembers)
+	c := r.bucket(bMembers).Cursor()
+	var key [4]byte
 	for _, id := range inChunk {
-		m, err := decodeMember(members.Get(u32key(id)))
-		if err != nil || m.ReferredBy == "" {
+		binary.BigEndian.PutUint32(key[:], id)
+		k, v := c.Seek(key[:])
+		if !bytes.Equal(k, key[:]) {
+			continue
+		}
+		ref, err := referrerOf(v)
+		if err != nil || len(ref) == 0 {
 			continue // a bad record is for the writing transaction to report
 		}
-		by, ok := ids[m.ReferredBy]
+		by, ok := ids[string(ref)]
 		if !ok || by == 0 {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"steward/ingest"
+	"steward/model"
 )
 
 // Regrouping a chunk of events by member (regroupEvents) must not change
@@ -238,6 +239,24 @@ func TestExpectEventsWalksPastOtherIDsOnly(t *testing.T) {
 		})
 		if err != errDryRun {
 			t.Fatal(err)
+		}
+	}
+}
+
+func TestReferrerOfReadsWhatTheRecordHolds(t *testing.T) {
+	t.Parallel()
+	for _, m := range []model.Member{
+		{Handle: "ann", Name: "Ann", ReferredBy: "bob", Tags: []string{"mod", "eu"}, Joined: t0, StatusSince: t0},
+		{Handle: "cy", Name: "", ReferredBy: "", Balance: 40},
+		{Handle: "dee", Name: "Dee 김", ReferredBy: "ann", Status: model.Suspended, SuspendedUntil: t0.Add(time.Hour)},
+	} {
+		b := encodeMemberState(memberState{m: m, tail: []uint64{3, 9}, scores: []periodScore{{"m2026-11", 5}}})
+		got, err := referrerOf(b)
+		if err != nil || string(got) != m.ReferredBy {
+			t.Errorf("%s: referrerOf = %q, %v; want %q", m.Handle, got, err, m.ReferredBy)
+		}
+		if _, err := referrerOf(b[:len(b)/3]); err == nil && m.ReferredBy != "" {
+			t.Errorf("%s: a cut record read without an error", m.Handle)
 		}
 	}
 }

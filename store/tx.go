@@ -2,11 +2,11 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -329,7 +329,7 @@ func (w *writer) finish() error {
 	for id := range w.dirty {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	slices.Sort(ids)
 	// The boards first: a member's record keeps their scores.
 	if err := w.flushBoards(); err != nil {
 		return err
@@ -604,11 +604,11 @@ func (w *writer) flushBoards() error {
 	if len(keys) == 0 {
 		return nil
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].period != keys[j].period {
-			return keys[i].period < keys[j].period
+	slices.SortFunc(keys, func(a, b boardDelta) int {
+		if c := strings.Compare(a.period, b.period); c != 0 {
+			return c
 		}
-		return keys[i].id < keys[j].id
+		return cmp.Compare(a.id, b.id)
 	})
 	for _, k := range keys {
 		ms := w.dirty[k.id]

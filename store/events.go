@@ -102,9 +102,10 @@ func (w *writer) seenEvent(id string, fresh bool) bool {
 // between the lowest and the highest id: none at all for a feed whose ids
 // grow, imported in order, and the chunk's other parts for a regrouped
 // chunk (see regroupEvents). A range crowded with older ids is left to the
-// lookups. The batch's records then fill the pages they go in instead of
-// leaving them half empty: the pages a part inserts into are rewritten
-// whole, full again, and a feed's run of new ids is interleaved with nothing.
+// lookups. A run of new ids that nothing interleaves fills the pages it goes
+// in instead of leaving them half empty; ids that go between others keep
+// the default half-full split, which leaves the next part room (full pages
+// gave the bench's file 277 MB instead of 268).
 func (w *writer) expectEvents(ids []string) bool {
 	if len(ids) == 0 {
 		return false
@@ -114,8 +115,8 @@ func (w *writer) expectEvents(ids []string) bool {
 	lo, hi := sorted[0], sorted[len(sorted)-1]
 	c := w.bucket(bEvents).Cursor()
 	k, _ := c.Seek([]byte(lo))
-	i := 0
-	for steps := 0; k != nil && string(k) <= hi; k, _ = c.Next() {
+	i, steps := 0, 0
+	for ; k != nil && string(k) <= hi; k, _ = c.Next() {
 		if steps++; steps > 8*len(ids) {
 			return false
 		}
@@ -126,7 +127,9 @@ func (w *writer) expectEvents(ids []string) bool {
 			return false
 		}
 	}
-	w.bucket(bEvents).FillPercent = 1.0
+	if steps == 0 {
+		w.bucket(bEvents).FillPercent = 1.0
+	}
 	return true
 }
 

@@ -99,6 +99,11 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = 5 * opt.BatchSize
 	}
+	if opt.DryRun {
+		// One transaction, rolled back: regrouping would save nothing,
+		// and the members the same run adds are not there to be found.
+		opt.ChunkSize = opt.BatchSize
+	}
 	srcs := append([]Source(nil), sources...)
 	sort.SliceStable(srcs, func(i, j int) bool { return kindOrder[srcs[i].Kind] < kindOrder[srcs[j].Kind] })
 	rep := ImportReport{DryRun: opt.DryRun}

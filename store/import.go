@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -38,6 +39,11 @@ type ImportOptions struct {
 	DryRun      bool // validate and price everything, then write nothing
 	SkipInvalid bool // write the valid rows; list the rest
 	BatchSize   int  // rows per transaction; 0 means 20,000
+	// DryRunInPlace is the size, in rows, up to which a dry run is one
+	// transaction on the database itself, rolled back at the end; a larger
+	// one writes in batches on a copy of the database (see dryRunCopy). 0
+	// means 100,000.
+	DryRunInPlace int
 	// ChunkSize is how many event rows are read at once and regrouped by
 	// member into transactions of BatchSize rows (see regroupEvents); 0
 	// means 5 × BatchSize, and BatchSize or less keeps the file's order.
@@ -99,10 +105,8 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 	if opt.ChunkSize <= 0 {
 		opt.ChunkSize = 5 * opt.BatchSize
 	}
-	if opt.DryRun {
-		// One transaction, rolled back: regrouping would save nothing,
-		// and the members the same run adds are not there to be found.
-		opt.ChunkSize = opt.BatchSize
+	if opt.DryRunInPlace <= 0 {
+		opt.DryRunInPlace = 100_000
 	}
 	srcs := append([]Source(nil), sources...)
 	sort.SliceStable(srcs, func(i, j int) bool { return kindOrder[srcs[i].Kind] < kindOrder[srcs[j].Kind] })
@@ -120,40 +124,70 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		}
 		total = rep.Read - rep.Rejected
 	}
+	if opt.DryRun && total <= opt.DryRunInPlace {
+		return rep, s.dryRunInPlace(srcs, opt, &rep, v, total)
+	}
 	target := s
 	if opt.DryRun {
+		// A large dry run writes for real, in batches, on a copy of the
+		// database beside it: rolled back in one transaction, it would
+		// hold every page it changes in memory (600 MB for a million
+		// rows).
 		var cleanup func()
 		var err error
-		if target, cleanup, err = s.scratch(); err != nil {
+		if target, cleanup, err = s.dryRunCopy(); err != nil {
 			return rep, err
 		}
 		defer cleanup()
 	}
-	wr := &importWriter{s: s, opt: opt, rep: &rep, bad: v.bad, known: v.known, total: total}
-	var err error
-	if opt.DryRun {
-		err = target.update(func(w *writer) error {
-			if err := wr.all(srcs, func(fn func(*writer) error) error { return fn(w) }); err != nil {
-				return err
-			}
-			return errDryRun
-		})
-		if errors.Is(err, errDryRun) {
-			err = nil
-		}
-	} else {
-		err = wr.all(srcs, func(fn func(*writer) error) error {
-			err := s.update(fn)
-			// Leave a moment between batches: a console waiting to record a
-			// decision gets its turn instead of waiting for the whole import.
-			time.Sleep(5 * time.Millisecond)
-			return err
-		})
-		if err == nil {
-			err = s.update(func(w *writer) error { return w.closePeriods() })
-		}
+	wr := &importWriter{s: target, opt: opt, rep: &rep, bad: v.bad, known: v.known, total: total}
+	err := wr.all(srcs, func(fn func(*writer) error) error {
+		err := target.update(fn)
+		// Leave a moment between batches: a console waiting to record a
+		// decision gets its turn instead of waiting for the whole import.
+		time.Sleep(5 * time.Millisecond)
+		return err
+	})
+	if err == nil {
+		err = target.update(func(w *writer) error { return w.closePeriods() })
 	}
 	return rep, err
+}
+
+// dryRunInPlace writes everything in one transaction and rolls it back.
+func (s *Store) dryRunInPlace(srcs []Source, opt ImportOptions, rep *ImportReport, v *validator, total int) error {
+	target, cleanup, err := s.scratch()
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	// Regrouping would save nothing in one transaction, and the members the
+	// same run adds are not there to be found.
+	opt.ChunkSize = opt.BatchSize
+	wr := &importWriter{s: s, opt: opt, rep: rep, bad: v.bad, known: v.known, total: total}
+	err = target.update(func(w *writer) error {
+		if err := wr.all(srcs, func(fn func(*writer) error) error { return fn(w) }); err != nil {
+			return err
+		}
+		return errDryRun
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return err
+}
+
+// dryRunCopy copies the database beside itself, on the same disk, for a dry
+// run to write to; cleanup removes the copy.
+func (s *Store) dryRunCopy() (*Store, func(), error) {
+	if _, err := os.Stat(s.path); err != nil {
+		return s.scratch()
+	}
+	out := fmt.Sprintf("%s.dry-run-%d", s.path, os.Getpid())
+	if _, err := s.Backup(out); err != nil {
+		return nil, nil, err
+	}
+	return Open(out, s.opt), func() { os.Remove(out) }, nil
 }
 
 var errDryRun = errors.New("dry run")

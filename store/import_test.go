@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -356,15 +357,25 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 		"e2,alice,post,2026-11-12T10:00:00Z",
 		"e1,alice,post,2026-11-10T10:00:00Z", // already in
 	}))
-	rep, err := rtImportFiles(t, s, ImportOptions{DryRun: true}, ev, ms)
-	rtOK(t, err)
-	if !rep.DryRun || rep.Imported != 3 || rep.Duplicates != 1 || rep.Points != 10+10+50+5 {
-		t.Errorf("dry run %s, want would import 3, 1 duplicate, 75 points", rep.Summary())
+	var rep ImportReport
+	for _, opt := range []ImportOptions{
+		{DryRun: true}, // one transaction, rolled back
+		{DryRun: true, DryRunInPlace: 1, BatchSize: 1}, // batches on a copy
+	} {
+		var err error
+		rep, err = rtImportFiles(t, s, opt, ev, ms)
+		rtOK(t, err)
+		if !rep.DryRun || rep.Imported != 3 || rep.Duplicates != 1 || rep.Points != 10+10+50+5 {
+			t.Errorf("%+v: dry run %s, want would import 3, 1 duplicate, 75 points", opt, rep.Summary())
+		}
+		if !strings.HasPrefix(rep.Summary(), "read 4, would import 3,") {
+			t.Errorf("%+v: summary %q", opt, rep.Summary())
+		}
+		rtWant(t, "store after a dry run", rtSnapshot(t, s), before)
+		if left, _ := filepath.Glob(s.Path() + "?*"); len(left) > 0 {
+			t.Errorf("%+v: the dry run left %v beside the database", opt, left)
+		}
 	}
-	if !strings.HasPrefix(rep.Summary(), "read 4, would import 3,") {
-		t.Errorf("summary %q", rep.Summary())
-	}
-	rtWant(t, "store after a dry run", rtSnapshot(t, s), before)
 	// The real run does what the dry run said.
 	real, err := rtImportFiles(t, s, ImportOptions{}, ev, ms)
 	rtOK(t, err)

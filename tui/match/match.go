@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sahilm/fuzzy"
 )
@@ -53,9 +54,11 @@ func (r Result) At(i int) int { return int(r.ranked[i]) }
 // Narrows reports whether r can stand for the candidates of query: every
 // fuzzy match of a query is also a match of each of its prefixes, because
 // sahilm/fuzzy matches the characters of the pattern in order and a prefix
-// asks for fewer of them.
+// asks for fewer of them. Characters, not bytes: a query cut inside a
+// character (the fuzz target found "\xcf" before "ϰ") matches what the
+// whole character does not, so such a query narrows nothing.
 func (r Result) Narrows(query string) bool {
-	return r.Query != "" && strings.HasPrefix(query, r.Query)
+	return r.Query != "" && utf8.ValidString(r.Query) && strings.HasPrefix(query, r.Query)
 }
 
 // Find ranks the corpus against query. When prev narrows query (see

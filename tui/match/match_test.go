@@ -94,6 +94,13 @@ func TestPrevIsIgnoredWhenItDoesNotNarrow(t *testing.T) {
 	if empty.Len() != 0 || empty.Narrows("a") {
 		t.Fatalf("the empty query matched %d and narrows %v", empty.Len(), empty.Narrows("a"))
 	}
+	// A query cut inside a character matches nothing, not even the whole
+	// character: it must not stand for the longer query's candidates.
+	greek := New([]string{"ϰ kappa"})
+	cut := greek.Find("\xcf", nil)
+	if r := greek.Find("ϰ", &cut); r.Len() != 1 {
+		t.Fatalf(`"ϰ" after "\xcf" matched %d, want 1`, r.Len())
+	}
 	// A result with no match narrows a longer query to nothing at once.
 	none := c.Find("qqqq", nil)
 	if r := c.Find("qqqqa", &none); r.Len() != 0 {
@@ -122,14 +129,14 @@ func TestPositions(t *testing.T) {
 
 // FuzzPrefixMatchIsSuperset checks the property the narrowing rests on:
 // whatever sahilm/fuzzy matches with a query, it matches with the query's
-// prefix too.
+// prefix too — a prefix of whole characters, which is all Narrows accepts.
 func FuzzPrefixMatchIsSuperset(f *testing.F) {
 	f.Add("The Black Knight", "tk", "n")
 	f.Add("anna.iyer Anna Iyer", "anna", "b")
 	f.Add("山田太郎 yamada", "山", "田")
 	f.Fuzz(func(t *testing.T, key, prefix, more string) {
 		long := prefix + more
-		if prefix == "" || len(fuzzy.Find(long, []string{key})) == 0 {
+		if prefix == "" || !(Result{Query: prefix}).Narrows(long) || len(fuzzy.Find(long, []string{key})) == 0 {
 			return
 		}
 		if len(fuzzy.Find(prefix, []string{key})) == 0 {

@@ -112,9 +112,10 @@ nothing. A file with an invalid row imports nothing and exits 1, listing FILE:LI
 	if len(srcs) == 0 {
 		return usagef("import: nothing to import (give --members, --events, --redemptions or --reports)")
 	}
-	// An import's live memory is a batch and the pages it dirties; a soft
-	// limit makes the collector keep the heap near that rather than let it
-	// double before collecting.
+	// An import's live memory is a chunk of rows (five batches of events,
+	// see store.ImportOptions) and the pages a batch dirties; a soft limit
+	// makes the collector keep the heap near that rather than let it double
+	// before collecting.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	bar := newProgress(e.stderr, "import", *quiet)
 	rep, err := st.Import(srcs, store.ImportOptions{DryRun: *dry, SkipInvalid: *skip, BatchSize: *batch, Progress: bar.update})

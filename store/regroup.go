@@ -57,14 +57,19 @@ func (s *Store) regroupEvents(rows []any, size int, known map[string]uint32) ([]
 		}
 	}
 	slices.Sort(handles) // the lookups walk the handle index in order
-	groups := unionFind{}
+	var groups *unionFind
 	err := s.view(func(r *reader) error {
 		for _, h := range handles {
 			if id, ok := r.memberID(h); ok {
 				ids[h] = id
 			}
 		}
-		return r.referralGroups(ids, groups)
+		rowsOf := make(map[uint32]int, len(ids))
+		for _, row := range rows {
+			rowsOf[ids[row.(ingest.EventRow).Member]]++
+		}
+		groups = newUnionFind(rowsOf)
+		return r.referralGroups(ids, groups, 2*size)
 	})
 	if err != nil {
 		return nil, err
@@ -73,8 +78,13 @@ func (s *Store) regroupEvents(rows []any, size int, known map[string]uint32) ([]
 }
 
 // referralGroups joins each member of the chunk whose referral is unpaid to
-// their referrer, when the referrer has rows in the chunk too.
-func (r *reader) referralGroups(ids map[string]uint32, groups unionFind) error {
+// their referrer, when the referrer has rows in the chunk too. A group is
+// kept to limit rows, so that a referrer of thousands (a founder's account
+// named by a whole members file) does not make one transaction of the
+// chunk: past the limit a referee goes alone, and their referrer's payout
+// may come out of time order in the referrer's history, priced as a late
+// event.
+func (r *reader) referralGroups(ids map[string]uint32, groups *unionFind, limit int) error {
 	if r.empty() {
 		return nil
 	}
@@ -102,47 +112,61 @@ func (r *reader) referralGroups(ids map[string]uint32, groups unionFind) error {
 			continue
 		}
 		if act, err := r.activity(id); err == nil && !act.ReferralPaid {
-			groups.join(id, by)
+			groups.join(id, by, limit)
 		}
 	}
 	return nil
 }
 
-// unionFind groups member ids; each group is named by its lowest id.
-type unionFind map[uint32]uint32
+// unionFind groups member ids; each group is named by its lowest id and
+// knows how many rows of the chunk it holds.
+type unionFind struct {
+	parent map[uint32]uint32
+	rows   map[uint32]int // under a group's name: its rows; a member alone: theirs
+}
 
-func (u unionFind) find(id uint32) uint32 {
+func newUnionFind(rows map[uint32]int) *unionFind {
+	return &unionFind{parent: map[uint32]uint32{}, rows: rows}
+}
+
+func (u *unionFind) find(id uint32) uint32 {
+	if u == nil {
+		return id
+	}
 	root := id
 	for {
-		p, ok := u[root]
+		p, ok := u.parent[root]
 		if !ok || p == root {
 			break
 		}
 		root = p
 	}
 	for id != root { // shorten the path walked
-		next := u[id]
-		u[id] = root
+		next := u.parent[id]
+		u.parent[id] = root
 		id = next
 	}
 	return root
 }
 
-func (u unionFind) join(a, b uint32) {
+// join puts a's and b's groups together, unless together they would hold
+// more than limit rows.
+func (u *unionFind) join(a, b uint32, limit int) {
 	ra, rb := u.find(a), u.find(b)
-	if ra == rb {
+	if ra == rb || u.rows[ra]+u.rows[rb] > limit {
 		return
 	}
 	if rb < ra {
 		ra, rb = rb, ra
 	}
-	u[ra] = ra
-	u[rb] = ra
+	u.parent[ra] = ra
+	u.parent[rb] = ra
+	u.rows[ra] += u.rows[rb]
 }
 
 // cutParts sorts the rows by group, then member, and cuts them into parts
 // of about size rows at group boundaries.
-func cutParts(rows []any, ids map[string]uint32, groups unionFind, size int) []eventPart {
+func cutParts(rows []any, ids map[string]uint32, groups *unionFind, size int) []eventPart {
 	type keyed struct {
 		group, id uint32
 		row       int32
@@ -152,7 +176,7 @@ func cutParts(rows []any, ids map[string]uint32, groups unionFind, size int) []e
 	for i, row := range rows {
 		id := ids[row.(ingest.EventRow).Member]
 		order[i] = keyed{id, id, int32(i)}
-		if len(groups) > 0 && id != 0 {
+		if id != 0 {
 			order[i].group = groups.find(id)
 		}
 	}

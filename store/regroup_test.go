@@ -129,11 +129,23 @@ func TestRegroupedChunkKeepsEachMembersRowsInOnePart(t *testing.T) {
 	}
 	// h01 referred h40 and h49, who have not acted since: each goes with
 	// them.
-	groups := unionFind{}
-	groups.join(ids["h40"], ids["h01"])
-	groups.join(ids["h01"], ids["h49"])
+	rowsOf := map[uint32]int{}
+	for _, r := range rows {
+		rowsOf[ids[r.(ingest.EventRow).Member]]++
+	}
+	groups := newUnionFind(rowsOf)
+	groups.join(ids["h40"], ids["h01"], 300)
+	groups.join(ids["h01"], ids["h49"], 300)
+	// h02 referred everyone from h03 to h20: past 300 rows, the rest go
+	// alone.
+	for i := 3; i <= 20; i++ {
+		groups.join(ids[fmt.Sprintf("h%02d", i)], ids["h02"], 300)
+	}
+	if g := groups.find(ids["h02"]); groups.rows[g] > 300 || groups.rows[g] < 300-60 {
+		t.Errorf("h02's group holds %d rows, want up to 300", groups.rows[g])
+	}
 	parts := cutParts(rows, ids, groups, 150)
-	if len(parts) < 6 || len(parts) > 8 {
+	if len(parts) < 4 || len(parts) > 8 {
 		t.Fatalf("%d parts for 1,000 rows of about 150", len(parts))
 	}
 	partOf := map[string]int{}
@@ -141,7 +153,7 @@ func TestRegroupedChunkKeepsEachMembersRowsInOnePart(t *testing.T) {
 	lastID := int64(-1)
 	for p, part := range parts {
 		total += len(part.rows)
-		if len(part.rows) > 150+100 {
+		if len(part.rows) > 150+300 { // a part ends after the group that fills it
 			t.Errorf("part %d has %d rows", p, len(part.rows))
 		}
 		listed := map[string]bool{}

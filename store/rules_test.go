@@ -261,6 +261,29 @@ func TestRulesEventBeforeJoinCountsFromItsOwnTime(t *testing.T) {
 	mustCheck(t, s)
 }
 
+func TestRulesLateEventsOfOneDayInOneBatchShareTheirCap(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	rtJoin(t, s, "alice")
+	rtEvents(t, s, "a0,alice,post,2026-11-12T10:00:00Z")
+	// Seven posts of the 10th arrive late, together: the first five fill
+	// the 10th's cap of 25, each priced after the ones before it.
+	var late []string
+	for i := range 7 {
+		late = append(late, fmt.Sprintf("l%d,alice,post,2026-11-10T1%d:00:00Z", i, i))
+	}
+	rep := rtEvents(t, s, late...)
+	if rep.Points != 25 {
+		t.Errorf("seven late posts of one day earned %d, want the day's cap of 25", rep.Points)
+	}
+	for i, want := range []int64{5, 5, 5, 5, 5, 0, 0} {
+		if e := rtEntry(t, s, "alice", model.Earned, fmt.Sprintf("l%d", i)); e.Points != want {
+			t.Errorf("l%d = %+v, want %d points", i, e, want)
+		}
+	}
+	mustCheck(t, s)
+}
+
 func TestRulesOlderEventPricedAgainstItsOwnDay(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)

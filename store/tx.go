@@ -139,6 +139,9 @@ type mstate struct {
 	// board (onBoard: they have a place there yet).
 	boardAll int64
 	onBoard  bool
+	// earnedOn are the member's earned points per rule and day, kept once
+	// a late event has asked (see usedOn).
+	earnedOn map[kindDay]int64
 	// unused marks a member read ahead (see preload) whom nothing has
 	// asked for yet: all their rows were duplicates, say. They are not
 	// written back.
@@ -312,6 +315,7 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	ms.m.Held += e.Held
 	ms.m.Qualifying += e.Qualifying
 	ms.seqs = append(ms.seqs, seq)
+	ms.noteEarned(e)
 	if e.Qualifying != 0 {
 		for _, p := range boardsOf(e, w.periodsOf(e.At)) {
 			if p != "" {

@@ -24,7 +24,8 @@ import (
 // is a referral's payout, which a referee's first action adds to their
 // referrer's history; a referee whose referral is still unpaid goes in the
 // same transaction as their referrer, so that payout too comes in time
-// order. Every transaction leaves balances equal to their ledger.
+// order (up to a limit, see referralGroups). Every transaction leaves
+// balances equal to their ledger.
 
 // eventPart is the rows of one transaction of a regrouped chunk.
 type eventPart struct {

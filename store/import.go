@@ -1,12 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -437,18 +435,12 @@ func (iw *importWriter) all(srcs []Source, commit func(func(*writer) error) erro
 }
 
 func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) error) error) error {
+	if src.Kind == ingest.Events {
+		return iw.events(src, rows, commit)
+	}
 	// Rows are read and parsed in a goroutine of their own, one batch
 	// ahead, so that parsing runs on another core while a batch is
-	// written. Events are regrouped a chunk of batches at a time (see
-	// regroupEvents). Unbuffered: while a chunk is written the reader holds
-	// one batch, not the next chunk — measured, the collector's work on a
-	// second chunk cost more time (13–15 s against 11.7–12.5 s for the
-	// bench's million events, under the import's memory limit) than the
-	// parsing it overlapped.
-	perChunk := 1
-	if src.Kind == ingest.Events {
-		perChunk = max(1, iw.opt.ChunkSize/iw.opt.BatchSize)
-	}
+	// written.
 	batches := make(chan rowBatch)
 	stop := make(chan struct{})
 	var reading sync.WaitGroup
@@ -459,66 +451,19 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 	}()
 	defer reading.Wait()
 	defer close(stop)
-	for {
-		chunk, err := gather(batches, perChunk)
-		if err != nil || len(chunk.rows) == 0 {
-			return err
-		}
-		if err := iw.write(src, chunk, commit); err != nil {
-			return err
-		}
-	}
-}
-
-// gather receives up to n batches and joins them.
-func gather(batches <-chan rowBatch, n int) (rowBatch, error) {
-	var chunk rowBatch
-	for i := 0; i < n; i++ {
-		b, ok := <-batches
-		if !ok {
-			break
-		}
+	for b := range batches {
 		if b.err != nil {
-			return chunk, b.err
+			return b.err
 		}
-		if i == 0 {
-			chunk = b
-			if n > 1 {
-				chunk.rows = append(make([]any, 0, n*len(b.rows)), b.rows...)
-			}
-			continue
-		}
-		chunk.rows = append(chunk.rows, b.rows...)
-		chunk.last = b.last
-	}
-	return chunk, nil
-}
-
-// write writes a batch, or a chunk of events regrouped into batches.
-func (iw *importWriter) write(src Source, b rowBatch, commit func(func(*writer) error) error) error {
-	parts := []eventPart{{rows: b.rows}}
-	if src.Kind == ingest.Events && len(b.rows) > iw.opt.BatchSize {
-		var err error
-		if parts, err = iw.s.regroupEvents(b.rows, iw.opt.BatchSize, iw.known); err != nil {
-			return err
-		}
-	}
-	for i, part := range parts {
 		lines := fmt.Sprintf("lines %d–%d", b.first, b.last)
-		if len(parts) > 1 {
-			lines = fmt.Sprintf("%s, part %d of %d", lines, i+1, len(parts))
-		}
 		err := commit(func(w *writer) error {
 			w.deferClose = true
-			if err := w.preload(part.members); err != nil {
-				return err
-			}
-			return iw.apply(w, src, part.rows, lines)
+			return iw.apply(w, src, b.rows, lines)
 		})
 		if err != nil {
 			return err
 		}
-		iw.done += len(part.rows)
+		iw.done += len(b.rows)
 		if iw.opt.Progress != nil {
 			iw.opt.Progress(iw.done, iw.total)
 		}
@@ -526,8 +471,51 @@ func (iw *importWriter) write(src Source, b rowBatch, commit func(func(*writer) 
 	return nil
 }
 
-// rowBatch is the rows of one transaction, or of one chunk of events, or
-// the error that ended reading.
+// events writes an events source a chunk at a time. A goroutine reads,
+// parses and regroups the next chunk (see regroupEvents) while this one is
+// written, so that all but the writing runs on another core; it then waits
+// with that chunk ready, so the import holds two chunks at most.
+func (iw *importWriter) events(src Source, rows Rows, commit func(func(*writer) error) error) error {
+	chunks := make(chan *eventChunk)
+	stop := make(chan struct{})
+	var reading sync.WaitGroup
+	reading.Add(1)
+	go func() {
+		defer reading.Done()
+		iw.readEvents(src, rows, chunks, stop)
+	}()
+	defer reading.Wait()
+	defer close(stop)
+	kinds := map[string]string{}
+	for c := range chunks {
+		for i, part := range c.parts {
+			lines := fmt.Sprintf("lines %d–%d", c.first, c.last)
+			if len(c.parts) > 1 {
+				lines = fmt.Sprintf("%s, part %d of %d", lines, i+1, len(c.parts))
+			}
+			err := commit(func(w *writer) error {
+				w.deferClose = true
+				if err := w.preload(part.members); err != nil {
+					return err
+				}
+				return iw.applyEvents(w, src, c, part.rows, kinds, lines)
+			})
+			if err != nil {
+				return err
+			}
+			iw.done += len(part.rows)
+			if iw.opt.Progress != nil {
+				iw.opt.Progress(iw.done, iw.total)
+			}
+		}
+		if c.err != nil {
+			return c.err
+		}
+	}
+	return nil
+}
+
+// rowBatch is the rows of one transaction, or the error that ended reading.
 type rowBatch struct {
 	rows        []any
 	first, last int // the file lines they come from
@@ -549,25 +537,15 @@ func (iw *importWriter) read(src Source, rows Rows, out chan<- rowBatch, stop <-
 	size := iw.opt.BatchSize
 	batch := rowBatch{rows: make([]any, 0, size)}
 	for {
-		row, err := rows.Next()
+		row, err := iw.next(src, rows)
 		if err == io.EOF {
 			break
-		}
-		var p ingest.Problem
-		if errors.As(err, &p) {
-			continue // listed in the first pass
 		}
 		if err != nil {
 			send(rowBatch{err: err})
 			return
 		}
-		if iw.opt.Trusted {
-			iw.trusted++
-		}
 		line := rowLine(row)
-		if iw.bad[src.Name][line] {
-			continue
-		}
 		if len(batch.rows) == 0 {
 			batch.first = line
 		}
@@ -582,6 +560,79 @@ func (iw *importWriter) read(src Source, rows Rows, out chan<- rowBatch, stop <-
 	}
 	if len(batch.rows) > 0 {
 		send(batch)
+	}
+}
+
+// next is the source's next row to write: the rows the first pass listed
+// as bad are passed over.
+func (iw *importWriter) next(src Source, rows Rows) (any, error) {
+	for {
+		row, err := rows.Next()
+		var p ingest.Problem
+		if errors.As(err, &p) {
+			continue // listed in the first pass
+		}
+		if err != nil {
+			return nil, err
+		}
+		if iw.opt.Trusted {
+			iw.trusted++
+		}
+		if iw.bad[src.Name][rowLine(row)] {
+			continue
+		}
+		return row, nil
+	}
+}
+
+// readEvents sends the source's valid event rows in chunks, each cut into
+// the parts to write, until the end, an error, or stop. Chunks larger than a
+// batch are regrouped by member; otherwise the file's order is kept.
+func (iw *importWriter) readEvents(src Source, rows Rows, out chan<- *eventChunk, stop <-chan struct{}) {
+	defer close(out)
+	size := iw.opt.BatchSize
+	chunkRows := max(iw.opt.ChunkSize, size)
+	send := func(c *eventChunk) bool {
+		if len(c.rows) > size && chunkRows > size {
+			parts, err := iw.s.regroupEvents(c, size, iw.known)
+			if err != nil {
+				c.rows, c.err = nil, err
+			}
+			c.parts = parts
+		} else {
+			c.parts = c.inFileOrder(size)
+			for _, p := range c.parts {
+				c.inTimeOrder(p.rows)
+			}
+		}
+		select {
+		case out <- c:
+			return c.err == nil
+		case <-stop:
+			return false
+		}
+	}
+	c := &eventChunk{rows: make([]packedEvent, 0, chunkRows)}
+	for {
+		row, err := iw.next(src, rows)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			c.err = err
+			send(c)
+			return
+		}
+		c.add(row.(ingest.EventRow))
+		if len(c.rows) >= chunkRows {
+			if !send(c) {
+				return
+			}
+			c = &eventChunk{rows: make([]packedEvent, 0, chunkRows), text: make([]byte, 0, cap(c.text))}
+		}
+	}
+	if len(c.rows) > 0 {
+		send(c)
 	}
 }
 
@@ -603,21 +654,10 @@ func rowLine(row any) int {
 // batch of the demo takes seconds.
 const progressEvery = 5000
 
-// apply writes one batch in the writer's transaction and audits it. Events
-// are priced in time order within the batch, so caps and streaks see them
-// as they happened.
+// apply writes one batch of members, requests or reports in the writer's
+// transaction and audits it.
 func (iw *importWriter) apply(w *writer, src Source, batch []any, lines string) error {
-	fresh := false
-	if src.Kind == ingest.Events {
-		inTimeOrder(batch)
-		ids := make([]string, len(batch))
-		for i, row := range batch {
-			ids[i] = row.(ingest.EventRow).ID
-		}
-		fresh = w.expectEvents(ids)
-	}
-	var imported, dups int
-	var points int64
+	var n batchCount
 	for i, row := range batch {
 		if iw.opt.Progress != nil && i > 0 && i%progressEvery == 0 {
 			iw.opt.Progress(iw.done+i, iw.total)
@@ -628,8 +668,6 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, lines string) 
 		switch x := row.(type) {
 		case ingest.MemberRow:
 			p, dup, err = w.addMember(x)
-		case ingest.EventRow:
-			p, dup, err = w.applyEvent(model.Event{ID: x.ID, Member: x.Member, Kind: x.Kind, At: x.At, Ref: x.Ref}, fresh)
 		case ingest.RedemptionRow:
 			_, dup, err = w.addRequest(model.Request{ID: x.ID, Member: x.Member, Reward: x.Reward, At: x.At})
 		case ingest.ReportRow:
@@ -638,19 +676,58 @@ func (iw *importWriter) apply(w *writer, src Source, batch []any, lines string) 
 		if err != nil {
 			return fmt.Errorf("%s:%d: %w", src.Name, rowLine(row), err)
 		}
-		if dup {
-			dups++
-		} else {
-			imported++
-			points += p
-		}
+		n.add(p, dup)
 	}
-	iw.rep.Imported += imported
-	iw.rep.Duplicates += dups
-	iw.rep.Points += points
+	return iw.audited(w, src, n, lines)
+}
+
+// applyEvents prices and records a part of a chunk of events, its rows in
+// time order, in the writer's transaction, and audits it.
+func (iw *importWriter) applyEvents(w *writer, src Source, c *eventChunk, rows []int32, kinds map[string]string, lines string) error {
+	events := make([]model.Event, len(rows))
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		events[i] = c.event(r, kinds)
+		ids[i] = events[i].ID
+	}
+	fresh := w.expectEvents(ids)
+	var n batchCount
+	for i, ev := range events {
+		if iw.opt.Progress != nil && i > 0 && i%progressEvery == 0 {
+			iw.opt.Progress(iw.done+i, iw.total)
+		}
+		p, dup, err := w.applyEvent(ev, fresh)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", src.Name, c.rows[rows[i]].line, err)
+		}
+		n.add(p, dup)
+	}
+	return iw.audited(w, src, n, lines)
+}
+
+// batchCount is what one batch did.
+type batchCount struct {
+	imported, dups int
+	points         int64
+}
+
+func (n *batchCount) add(points int64, dup bool) {
+	if dup {
+		n.dups++
+	} else {
+		n.imported++
+		n.points += points
+	}
+}
+
+// audited adds a batch's counts to the report and writes its audit entry.
+func (iw *importWriter) audited(w *writer, src Source, n batchCount, lines string) error {
+	iw.rep.Imported += n.imported
+	iw.rep.Duplicates += n.dups
+	iw.rep.Points += n.points
 	_, err := w.audit(model.AuditEntry{
 		Action: "import", Subject: src.Name,
-		Summary: fmt.Sprintf("imported %s from %s (%s): %d new, %d duplicates, %d points", src.Kind, src.Name, lines, imported, dups, points),
+		Summary: fmt.Sprintf("imported %s from %s (%s): %d new, %d duplicates, %d points", src.Kind, src.Name, lines, n.imported, n.dups, n.points),
 	}, nil)
 	return err
 }
@@ -674,37 +751,4 @@ func (w *writer) addMember(x ingest.MemberRow) (int64, bool, error) {
 	}
 	_, err = w.post(ms, model.Entry{At: joined, Type: model.Welcome, Points: w.prog.WelcomeBonus, Qualifying: w.prog.WelcomeBonus, Rule: "welcome"})
 	return w.prog.WelcomeBonus, false, err
-}
-
-// inTimeOrder sorts event rows by time, then id, then line. The keys are
-// taken out of the rows first: compared through the interface, the sort of
-// a batch cost more than pricing it.
-func inTimeOrder(batch []any) {
-	type timed struct {
-		sec  int64
-		nsec int
-		id   string
-		line int
-		row  any
-	}
-	keys := make([]timed, len(batch))
-	for i, row := range batch {
-		x := row.(ingest.EventRow)
-		keys[i] = timed{x.At.Unix(), x.At.Nanosecond(), x.ID, x.Line, row}
-	}
-	slices.SortFunc(keys, func(a, b timed) int {
-		if c := cmp.Compare(a.sec, b.sec); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.id, b.id); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.line, b.line)
-	})
-	for i, k := range keys {
-		batch[i] = k.row
-	}
 }

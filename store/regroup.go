@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
-
-	"steward/ingest"
 )
 
 // An events file comes in time order, and any 20,000 rows of it name nearly
@@ -22,14 +20,14 @@ import (
 // are all in one, priced in time order, so caps, cooldowns and streaks come
 // out as in file order. The one event that crosses from a member to another
 // is a referral's payout, which a referee's first action adds to their
-// referrer's history; a referee whose referral is still unpaid goes in the
-// same transaction as their referrer, so that payout too comes in time
-// order (up to a limit, see referralGroups). Every transaction leaves
-// balances equal to their ledger.
+// referrer's history; a referee goes in the same transaction as their
+// referrer, so that payout too comes in time order (up to a limit, see
+// referralGroups). Every transaction leaves balances equal to their ledger.
 
-// eventPart is the rows of one transaction of a regrouped chunk.
+// eventPart is the rows of one transaction of a chunk: indices into it, in
+// the order to price them.
 type eventPart struct {
-	rows    []any
+	rows    []int32
 	members []handleID // the part's members, in the order to read them
 }
 
@@ -42,57 +40,71 @@ type handleID struct {
 
 // regroupEvents sorts a chunk of event rows by member and cuts it into
 // parts of about size rows, never splitting a member's rows, nor a referee
-// whose referral is unpaid from their referrer. known are ids already found.
-func (s *Store) regroupEvents(rows []any, size int, known map[string]uint32) ([]eventPart, error) {
-	ids := map[string]uint32{}
-	var handles []string
-	for _, row := range rows {
-		h := row.(ingest.EventRow).Member
-		if _, ok := ids[h]; ok {
-			continue
-		}
-		id, ok := known[h]
-		ids[h] = id
+// from their referrer. known are ids already found. It reads the database
+// in a transaction of its own, which runs beside the import's writes, so it
+// reads only what they do not change (ids, referrers): the parts, and thus
+// the order of the ledger, are the same whenever it runs.
+func (s *Store) regroupEvents(c *eventChunk, size int, known map[string]uint32) ([]eventPart, error) {
+	index := map[string]int32{} // handle → its place in members
+	var members []handleID
+	who := make([]int32, len(c.rows)) // each row's member, a place in members
+	var missing []int32
+	for i := range c.rows {
+		b := c.bytes(c.rows[i].member)
+		k, ok := index[string(b)]
 		if !ok {
-			handles = append(handles, h)
-		}
-	}
-	slices.Sort(handles) // the lookups walk the handle index in order
-	var groups *unionFind
-	err := s.view(func(r *reader) error {
-		for _, h := range handles {
-			if id, ok := r.memberID(h); ok {
-				ids[h] = id
+			h := string(b)
+			k = int32(len(members))
+			index[h] = k
+			id, found := known[h]
+			members = append(members, handleID{h, id})
+			if !found {
+				missing = append(missing, k)
 			}
 		}
-		rowsOf := make(map[uint32]int, len(ids))
-		for _, row := range rows {
-			rowsOf[ids[row.(ingest.EventRow).Member]]++
+		who[i] = k
+	}
+	// The lookups walk the handle index in order.
+	slices.SortFunc(missing, func(a, b int32) int { return strings.Compare(members[a].handle, members[b].handle) })
+	var groups *unionFind
+	err := s.view(func(r *reader) error {
+		for _, k := range missing {
+			if id, ok := r.memberID(members[k].handle); ok {
+				members[k].id = id
+			}
+		}
+		rowsOf := make(map[uint32]int, len(members))
+		for _, k := range who {
+			rowsOf[members[k].id]++
 		}
 		groups = newUnionFind(rowsOf)
-		return r.referralGroups(ids, groups, 2*size)
+		return r.referralGroups(members, index, groups, 2*size)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return cutParts(rows, ids, groups, size), nil
+	return cutParts(c, who, members, groups, size), nil
 }
 
-// referralGroups joins each member of the chunk whose referral is unpaid to
-// their referrer, when the referrer has rows in the chunk too. A group is
+// referralGroups joins each member of the chunk to their referrer, when the
+// referrer has rows in the chunk too. Whether the referral is paid yet is
+// not asked: the writes of the chunk before may be changing it, and a
+// grouping that depended on when it ran would make the ledger's order
+// depend on it too (an import interrupted and run again would not give the
+// same file as one that never stopped). A group is
 // kept to limit rows, so that a referrer of thousands (a founder's account
 // named by a whole members file) does not make one transaction of the
 // chunk: past the limit a referee goes alone, and their referrer's payout
 // may come out of time order in the referrer's history, priced as a late
 // event.
-func (r *reader) referralGroups(ids map[string]uint32, groups *unionFind, limit int) error {
+func (r *reader) referralGroups(members []handleID, index map[string]int32, groups *unionFind, limit int) error {
 	if r.empty() {
 		return nil
 	}
-	inChunk := make([]uint32, 0, len(ids))
-	for _, id := range ids {
-		if id != 0 {
-			inChunk = append(inChunk, id)
+	inChunk := make([]uint32, 0, len(members))
+	for _, m := range members {
+		if m.id != 0 {
+			inChunk = append(inChunk, m.id)
 		}
 	}
 	slices.Sort(inChunk) // the reads walk the members in order
@@ -108,13 +120,11 @@ func (r *reader) referralGroups(ids map[string]uint32, groups *unionFind, limit 
 		if err != nil || len(ref) == 0 {
 			continue // a bad record is for the writing transaction to report
 		}
-		by, ok := ids[string(ref)]
-		if !ok || by == 0 {
+		at, ok := index[string(ref)]
+		if !ok || members[at].id == 0 {
 			continue
 		}
-		if act, err := r.activity(id); err == nil && !act.ReferralPaid {
-			groups.join(id, by, limit)
-		}
+		groups.join(id, members[at].id, limit)
 	}
 	return nil
 }
@@ -166,53 +176,57 @@ func (u *unionFind) join(a, b uint32, limit int) {
 }
 
 // cutParts sorts the rows by group, then member, and cuts them into parts
-// of about size rows at group boundaries.
-func cutParts(rows []any, ids map[string]uint32, groups *unionFind, size int) []eventPart {
+// of about size rows at group boundaries; each part is then put in time
+// order. who gives each row's member, as a place in members.
+func cutParts(c *eventChunk, who []int32, members []handleID, groups *unionFind, size int) []eventPart {
 	type keyed struct {
 		group, id uint32
+		member    int32
 		row       int32
 	}
-	member := func(k keyed) string { return rows[k.row].(ingest.EventRow).Member }
-	order := make([]keyed, len(rows))
-	for i, row := range rows {
-		id := ids[row.(ingest.EventRow).Member]
-		order[i] = keyed{id, id, int32(i)}
+	order := make([]keyed, len(who))
+	for i, k := range who {
+		id := members[k].id
+		order[i] = keyed{id, id, k, int32(i)}
 		if id != 0 {
 			order[i].group = groups.find(id)
 		}
 	}
+	// Members not found share id 0: their places in members keep each
+	// one's rows together all the same.
 	slices.SortFunc(order, func(a, b keyed) int {
-		if c := cmp.Compare(a.group, b.group); c != 0 {
-			return c
+		if d := cmp.Compare(a.group, b.group); d != 0 {
+			return d
 		}
-		if c := cmp.Compare(a.id, b.id); c != 0 {
-			return c
+		if d := cmp.Compare(a.id, b.id); d != 0 {
+			return d
 		}
-		if a.id == 0 { // members not found, each kept together all the same
-			if c := strings.Compare(member(a), member(b)); c != 0 {
-				return c
-			}
+		if d := cmp.Compare(a.member, b.member); d != 0 {
+			return d
 		}
 		return cmp.Compare(a.row, b.row)
 	})
-	n := (len(rows) + size - 1) / size
-	target := (len(rows) + n - 1) / n
+	n := (len(order) + size - 1) / size
+	target := (len(order) + n - 1) / n
 	parts := make([]eventPart, 0, n)
 	var cur eventPart
 	for i, k := range order {
-		newMember := i == 0 || k.id != order[i-1].id || k.id == 0 && member(k) != member(order[i-1])
+		newMember := i == 0 || k.member != order[i-1].member
 		newGroup := i == 0 || k.group != order[i-1].group || newMember && k.id == 0
 		if newGroup && len(cur.rows) >= target {
 			parts = append(parts, cur)
 			cur = eventPart{}
 		}
 		if newMember {
-			cur.members = append(cur.members, handleID{member(k), k.id})
+			cur.members = append(cur.members, members[k.member])
 		}
-		cur.rows = append(cur.rows, rows[k.row])
+		cur.rows = append(cur.rows, k.row)
 	}
 	if len(cur.rows) > 0 {
 		parts = append(parts, cur)
+	}
+	for _, p := range parts {
+		c.inTimeOrder(p.rows)
 	}
 	return parts
 }

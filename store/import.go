@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"steward/ingest"
 	"steward/model"
@@ -139,13 +138,10 @@ func (s *Store) Import(sources []Source, opt ImportOptions) (ImportReport, error
 		defer cleanup()
 	}
 	wr := &importWriter{s: target, opt: opt, rep: &rep, bad: v.bad, known: v.known, total: total}
-	err := wr.all(srcs, func(fn func(*writer) error) error {
-		err := target.update(fn)
-		// Leave a moment between batches: a console waiting to record a
-		// decision gets its turn instead of waiting for the whole import.
-		time.Sleep(5 * time.Millisecond)
-		return err
-	})
+	// Between batches other processes get their turn through the shared
+	// handle, which lets go of the file for a moment once it has held it
+	// for maxHold (see acquire).
+	err := wr.all(srcs, target.update)
 	if err == nil {
 		err = target.update(func(w *writer) error { return w.closePeriods() })
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 
 	"steward/ingest"
 	"steward/model"
@@ -438,15 +437,7 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 	// ahead, so that parsing runs on another core while a batch is
 	// written.
 	batches := make(chan rowBatch)
-	stop := make(chan struct{})
-	var reading sync.WaitGroup
-	reading.Add(1)
-	go func() {
-		defer reading.Done()
-		iw.read(src, rows, batches, stop)
-	}()
-	defer reading.Wait()
-	defer close(stop)
+	defer alongside(func(stop <-chan struct{}) { iw.read(src, rows, batches, stop) })()
 	for b := range batches {
 		if b.err != nil {
 			return b.err
@@ -467,21 +458,29 @@ func (iw *importWriter) source(src Source, rows Rows, commit func(func(*writer) 
 	return nil
 }
 
+// alongside runs read in a goroutine of its own; the function it returns
+// tells read to stop and waits until it has, so that the rows it reads are
+// not closed under it.
+func alongside(read func(stop <-chan struct{})) (stopAndWait func()) {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		read(stop)
+	}()
+	return func() {
+		close(stop)
+		<-done
+	}
+}
+
 // events writes an events source a chunk at a time. A goroutine reads,
 // parses and regroups the next chunk (see regroupEvents) while this one is
 // written, so that all but the writing runs on another core; it then waits
 // with that chunk ready, so the import holds two chunks at most.
 func (iw *importWriter) events(src Source, rows Rows, commit func(func(*writer) error) error) error {
 	chunks := make(chan *eventChunk)
-	stop := make(chan struct{})
-	var reading sync.WaitGroup
-	reading.Add(1)
-	go func() {
-		defer reading.Done()
-		iw.readEvents(src, rows, chunks, stop)
-	}()
-	defer reading.Wait()
-	defer close(stop)
+	defer alongside(func(stop <-chan struct{}) { iw.readEvents(src, rows, chunks, stop) })()
 	kinds := map[string]string{}
 	for c := range chunks {
 		for i, part := range c.parts {

@@ -98,6 +98,7 @@ func (c *eventChunk) inFileOrder(size int) []eventPart {
 		for i := lo; i < hi; i++ {
 			rows = append(rows, int32(i))
 		}
+		c.inTimeOrder(rows)
 		parts = append(parts, eventPart{rows: rows})
 	}
 	return parts

@@ -596,9 +596,6 @@ func (iw *importWriter) readEvents(src Source, rows Rows, out chan<- *eventChunk
 			c.parts = parts
 		} else {
 			c.parts = c.inFileOrder(size)
-			for _, p := range c.parts {
-				c.inTimeOrder(p.rows)
-			}
 		}
 		select {
 		case out <- c:

@@ -1,9 +1,9 @@
 package store
 
 import (
-	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"steward/ingest"
@@ -16,7 +16,11 @@ import (
 // rows was 17 MB of small objects that the collector walked at each of its
 // cycles, and under the import's memory limit it cycles often.
 type eventChunk struct {
+	// text gathers the fields as rows are added; str is the same bytes
+	// once the chunk is read whole (see seal), whose substrings the
+	// writer takes without a copy.
 	text        []byte
+	str         string
 	rows        []packedEvent
 	first, last int // the file lines they come from
 	parts       []eventPart
@@ -50,22 +54,32 @@ func (c *eventChunk) keep(s string) span {
 	return sp
 }
 
-// bytes is a span's text, without a copy.
-func (c *eventChunk) bytes(s span) []byte { return c.text[s.off : s.off+s.n : s.off+s.n] }
+// seal ends the adding of rows: the text becomes one string, so that a
+// million events make no string each for their id, member and ref.
+func (c *eventChunk) seal() {
+	if c.text != nil {
+		c.str, c.text = string(c.text), nil
+	}
+}
+
+// field is a span's text, without a copy.
+func (c *eventChunk) field(s span) string {
+	c.seal()
+	return c.str[s.off : s.off+s.n]
+}
 
 // event is row i as the writer prices it. kinds interns the kind names,
 // which a file repeats a million times over a few values.
 func (c *eventChunk) event(i int32, kinds map[string]string) model.Event {
 	r := &c.rows[i]
-	kb := c.bytes(r.kind)
-	kind, ok := kinds[string(kb)]
+	kind, ok := kinds[c.field(r.kind)]
 	if !ok {
-		kind = string(kb)
+		kind = strings.Clone(c.field(r.kind)) // kept past the chunk
 		kinds[kind] = kind
 	}
 	return model.Event{
-		ID: string(c.bytes(r.id)), Member: string(c.bytes(r.member)), Kind: kind,
-		At: time.Unix(r.sec, int64(r.nsec)).UTC(), Ref: string(c.bytes(r.ref)),
+		ID: c.field(r.id), Member: c.field(r.member), Kind: kind,
+		At: time.Unix(r.sec, int64(r.nsec)).UTC(), Ref: c.field(r.ref),
 	}
 }
 
@@ -81,7 +95,7 @@ func (c *eventChunk) inTimeOrder(rows []int32) {
 		if d := cmp.Compare(a.nsec, b.nsec); d != 0 {
 			return d
 		}
-		if d := bytes.Compare(c.bytes(a.id), c.bytes(b.id)); d != 0 {
+		if d := strings.Compare(c.field(a.id), c.field(b.id)); d != 0 {
 			return d
 		}
 		return cmp.Compare(a.line, b.line)

@@ -11,7 +11,11 @@ import (
 // ledger entry that priced it (which has the member, kind and time) and the
 // event's own reference.
 func encodeEventRecord(seq uint64, ref string) []byte {
-	e := enc{b: make([]byte, 0, 4+len(ref))}
+	return appendEventRecord(make([]byte, 0, 4+len(ref)), seq, ref)
+}
+
+func appendEventRecord(dst []byte, seq uint64, ref string) []byte {
+	e := enc{b: dst}
 	e.u64(seq)
 	e.str(ref)
 	return e.b
@@ -48,11 +52,12 @@ func (w *writer) applyEvent(ev model.Event, fresh bool) (points int64, dup bool,
 		return 0, false, err
 	}
 	w.newEvents[ev.ID] = struct{}{}
-	w.idx.put(bEvents, []byte(ev.ID), encodeEventRecord(seq, ev.Ref))
+	w.scratch = appendEventRecord(w.scratch[:0], seq, ev.Ref)
+	w.idx.put(bEvents, w.values.copyString(ev.ID), w.values.copy(w.scratch))
 	if ev.At.After(ms.m.LastActive) {
 		ms.m.LastActive = ev.At
 	}
-	for _, b := range w.prog.NewBadgesAfter(act, ev.Kind, func(id string) bool { return w.holdsBadge(ms, id) }) {
+	for _, b := range w.prog.NewBadgesAfter(act, ev.Kind, w.holds(ms)) {
 		if _, err := w.grant(ms, b, "", b.About, ev.At); err != nil {
 			return 0, false, err
 		}

@@ -588,6 +588,7 @@ func (iw *importWriter) readEvents(src Source, rows Rows, out chan<- *eventChunk
 	size := iw.opt.BatchSize
 	chunkRows := max(iw.opt.ChunkSize, size)
 	send := func(c *eventChunk) bool {
+		c.seal()
 		if len(c.rows) > size && chunkRows > size {
 			parts, err := iw.s.regroupEvents(c, size, iw.known)
 			if err != nil {
@@ -620,7 +621,7 @@ func (iw *importWriter) readEvents(src Source, rows Rows, out chan<- *eventChunk
 			if !send(c) {
 				return
 			}
-			c = &eventChunk{rows: make([]packedEvent, 0, chunkRows), text: make([]byte, 0, cap(c.text))}
+			c = &eventChunk{rows: make([]packedEvent, 0, chunkRows), text: make([]byte, 0, len(c.str))}
 		}
 	}
 	if len(c.rows) > 0 {

@@ -209,7 +209,11 @@ func decodeActivity(b []byte) (model.Activity, []uint64, error) {
 // Ledger entries name their member by internal id: a handle repeated on ten
 // million lines would double the file.
 func encodeEntry(id uint32, x model.Entry) []byte {
-	e := enc{b: make([]byte, 0, 40)}
+	return appendEntry(make([]byte, 0, 40), id, x)
+}
+
+func appendEntry(dst []byte, id uint32, x model.Entry) []byte {
+	e := enc{b: dst}
 	e.u8(recordV1)
 	e.u64(uint64(id))
 	e.time(x.At)

@@ -50,10 +50,9 @@ func (s *Store) regroupEvents(c *eventChunk, size int, known map[string]uint32) 
 	who := make([]int32, len(c.rows)) // each row's member, a place in members
 	var missing []int32
 	for i := range c.rows {
-		b := c.bytes(c.rows[i].member)
-		k, ok := index[string(b)]
+		h := c.field(c.rows[i].member)
+		k, ok := index[h]
 		if !ok {
-			h := string(b)
 			k = int32(len(members))
 			index[h] = k
 			id, found := known[h]

@@ -134,7 +134,7 @@ func TestRegroupedChunkKeepsEachMembersRowsInOnePart(t *testing.T) {
 		place[h] = int32(i)
 	}
 	who := make([]int32, len(c.rows))
-	memberOf := func(r int32) string { return string(c.bytes(c.rows[r].member)) }
+	memberOf := func(r int32) string { return c.field(c.rows[r].member) }
 	// h01 referred h40 and h49, who have not acted since: each goes with
 	// them.
 	rowsOf := map[uint32]int{}

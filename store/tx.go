@@ -116,6 +116,36 @@ type writer struct {
 	// deferClose leaves closing ended periods to the end of a multi-batch
 	// import, so a month is ranked only once all of its events are in.
 	deferClose bool
+	// values holds what the transaction puts for its ledger entries and
+	// event records; scratch is where one is encoded first.
+	values  slab
+	scratch []byte
+}
+
+// slab hands out the bytes of values a transaction writes. bbolt keeps a
+// value, not a copy, until the commit, and an import batch writes tens of
+// thousands of small ones: carved from large blocks, they cost the
+// allocator and the collector a block each.
+type slab struct{ b []byte }
+
+const slabBlock = 64 << 10
+
+func (s *slab) copy(p []byte) []byte {
+	if cap(s.b)-len(s.b) < len(p) {
+		s.b = make([]byte, 0, max(slabBlock, len(p)))
+	}
+	n := len(s.b)
+	s.b = append(s.b, p...)
+	return s.b[n:len(s.b):len(s.b)]
+}
+
+func (s *slab) copyString(p string) []byte {
+	if cap(s.b)-len(s.b) < len(p) {
+		s.b = make([]byte, 0, max(slabBlock, len(p)))
+	}
+	n := len(s.b)
+	s.b = append(s.b, p...)
+	return s.b[n:len(s.b):len(s.b)]
 }
 
 // mstate is a member loaded for change in this transaction.
@@ -142,6 +172,9 @@ type mstate struct {
 	// earnedOn are the member's earned points per rule and day, kept once
 	// a late event has asked (see usedOn).
 	earnedOn map[kindDay]int64
+	// hasBadge is holdsBadge for this member, made once: pricing asks
+	// for every event.
+	hasBadge func(id string) bool
 	// unused marks a member read ahead (see preload) whom nothing has
 	// asked for yet: all their rows were duplicates, say. They are not
 	// written back.
@@ -260,6 +293,14 @@ func (w *writer) holdsBadge(ms *mstate, badge string) bool {
 	return slices.Contains(ms.badges, badge)
 }
 
+// holds is the question NewBadgesAfter asks of a member.
+func (w *writer) holds(ms *mstate) func(id string) bool {
+	if ms.hasBadge == nil {
+		ms.hasBadge = func(id string) bool { return w.holdsBadge(ms, id) }
+	}
+	return ms.hasBadge
+}
+
 // badgesBucket is the badges bucket with this transaction's grants in it:
 // grants wait in the index writes, to go in in key order.
 func (w *writer) badgesBucket() (*bolt.Bucket, error) {
@@ -308,7 +349,12 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	if e.At.IsZero() {
 		e.At = w.now
 	}
-	if err := w.bucket(bLedger).Put(u64key(seq), encodeEntry(ms.id, e)); err != nil {
+	// bbolt copies the key, so one buffer serves every entry; it keeps the
+	// value until the commit.
+	var key [8]byte
+	binary.BigEndian.PutUint64(key[:], seq)
+	w.scratch = appendEntry(w.scratch[:0], ms.id, e)
+	if err := w.bucket(bLedger).Put(key[:], w.values.copy(w.scratch)); err != nil {
 		return 0, err
 	}
 	ms.m.Balance += e.Points

@@ -10,10 +10,6 @@ import (
 // eventRecord is what the events bucket keeps under an event's id: the
 // ledger entry that priced it (which has the member, kind and time) and the
 // event's own reference.
-func encodeEventRecord(seq uint64, ref string) []byte {
-	return appendEventRecord(make([]byte, 0, 4+len(ref)), seq, ref)
-}
-
 func appendEventRecord(dst []byte, seq uint64, ref string) []byte {
 	e := enc{b: dst}
 	e.u64(seq)
@@ -53,7 +49,7 @@ func (w *writer) applyEvent(ev model.Event, fresh bool) (points int64, dup bool,
 	}
 	w.newEvents[ev.ID] = struct{}{}
 	w.scratch = appendEventRecord(w.scratch[:0], seq, ev.Ref)
-	w.idx.put(bEvents, w.values.copyString(ev.ID), w.values.copy(w.scratch))
+	w.idx.put(bEvents, carve(&w.values, ev.ID), carve(&w.values, w.scratch))
 	if ev.At.After(ms.m.LastActive) {
 		ms.m.LastActive = ev.At
 	}

@@ -130,16 +130,8 @@ type slab struct{ b []byte }
 
 const slabBlock = 64 << 10
 
-func (s *slab) copy(p []byte) []byte {
-	if cap(s.b)-len(s.b) < len(p) {
-		s.b = make([]byte, 0, max(slabBlock, len(p)))
-	}
-	n := len(s.b)
-	s.b = append(s.b, p...)
-	return s.b[n:len(s.b):len(s.b)]
-}
-
-func (s *slab) copyString(p string) []byte {
+// carve copies p into the slab.
+func carve[T ~string | ~[]byte](s *slab, p T) []byte {
 	if cap(s.b)-len(s.b) < len(p) {
 		s.b = make([]byte, 0, max(slabBlock, len(p)))
 	}
@@ -354,7 +346,7 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	var key [8]byte
 	binary.BigEndian.PutUint64(key[:], seq)
 	w.scratch = appendEntry(w.scratch[:0], ms.id, e)
-	if err := w.bucket(bLedger).Put(key[:], w.values.copy(w.scratch)); err != nil {
+	if err := w.bucket(bLedger).Put(key[:], carve(&w.values, w.scratch)); err != nil {
 		return 0, err
 	}
 	ms.m.Balance += e.Points

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"steward/keymap"
 	"steward/model"
@@ -25,6 +26,9 @@ type Options struct {
 	Notice string
 	// NoColor draws without colours: bold, underline and reverse only.
 	NoColor bool
+	// Renderer is the terminal the console draws on, when it is not the
+	// process's own: an SSH session's. nil means the process's terminal.
+	Renderer *lipgloss.Renderer
 }
 
 // App is the console: a header with the pane tabs and queue counts, the
@@ -68,7 +72,11 @@ func New(st *store.Store, km keymap.KeyMap, opt Options) *App {
 	if opt.Poll == 0 {
 		opt.Poll = time.Second
 	}
-	c := &Common{Store: st, Keys: km, Styles: NewStyles(theme), Now: opt.Now, Prog: model.Default()}
+	r := opt.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	c := &Common{Store: st, Keys: km, Styles: NewStylesFor(r, theme), Now: opt.Now, Prog: model.Default()}
 	a := &App{c: c, poll: opt.Poll, help: help.New()}
 	a.help.Styles = c.Styles.Help
 	a.panes = [paneCount]Pane{newMembers(c), newLeaderboard(c), newApprovals(c), newReports(c)}

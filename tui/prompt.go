@@ -277,5 +277,8 @@ func (p *prompt) help() []key.Binding {
 func inputStyle(c *Common, in *textinput.Model) {
 	in.PromptStyle = c.Styles.Prompt.Choice
 	in.PlaceholderStyle = c.Styles.Prompt.Hint
+	in.TextStyle = c.Styles.Plain
+	in.Cursor.Style = c.Styles.Plain
+	in.Cursor.TextStyle = c.Styles.Plain
 	in.Cursor.SetMode(cursor.CursorStatic)
 }

@@ -58,13 +58,24 @@ type Styles struct {
 	}
 
 	Notice lipgloss.Style // "terminal too small", the fatal screen
+
+	// Plain has no attributes. Text inputs take it for what is typed and
+	// for their cursor: a style they make themselves would be drawn for
+	// the process's own terminal, not for the one it serves over SSH.
+	Plain lipgloss.Style
 }
 
-// NewStyles builds the styles of a theme. With PlainTheme they use no
-// colour, only bold, underline and reverse video.
-func NewStyles(t Theme) Styles {
+// NewStyles builds the styles of a theme for the process's terminal. With
+// PlainTheme they use no colour, only bold, underline and reverse video.
+func NewStyles(t Theme) Styles { return NewStylesFor(lipgloss.DefaultRenderer(), t) }
+
+// NewStylesFor builds the styles of a theme for the terminal r draws on:
+// its colour profile and its background, which differ from one SSH
+// session to the next.
+func NewStylesFor(r *lipgloss.Renderer, t Theme) Styles {
 	var s Styles
-	p := painter{t: t, base: lipgloss.NewStyle()}
+	p := painter{t: t, base: r.NewStyle()}
+	s.Plain = p.base
 	s.Header.Brand = p.fg(p.bold(), t.Primary)
 	s.Header.Tab = p.fg(p.base, t.Muted)
 	s.Header.ActiveTab = p.fg(p.bold().Underline(true), t.Primary)

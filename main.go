@@ -56,6 +56,7 @@ func commands() []command {
 		{"program", "show the programme, or apply a programme file", runProgram},
 		{"check", "check the database's consistency and invariants", runCheck},
 		{"backup", "write a consistent copy of the database", runBackup},
+		{"serve", "serve the console to the moderators over SSH", runServe},
 		{"version", "print steward's version", runVersion},
 	}
 }
@@ -137,8 +138,15 @@ type common struct {
 }
 
 func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.db, "db", "", "the database `file` (default $STEWARD_DB, else $XDG_DATA_HOME/steward/community.db)")
+	c.registerFile(fs)
 	fs.StringVar(&c.by, "by", "", "who the changes are recorded as in the audit log (default $STEWARD_ACTOR, else your user name)")
+}
+
+// registerFile registers the flags that say which file and how long to
+// wait for it, without --by: for a command whose actors come from
+// elsewhere.
+func (c *common) registerFile(fs *flag.FlagSet) {
+	fs.StringVar(&c.db, "db", "", "the database `file` (default $STEWARD_DB, else $XDG_DATA_HOME/steward/community.db)")
 	fs.DurationVar(&c.wait, "wait", 10*time.Second, "how long to wait for another process to let go of the database")
 }
 
@@ -147,14 +155,20 @@ func defaultDB() string {
 	if p := os.Getenv("STEWARD_DB"); p != "" {
 		return p
 	}
+	return filepath.Join(dataDir(), "community.db")
+}
+
+// dataDir is steward's folder for data: $XDG_DATA_HOME/steward, else
+// ~/.local/share/steward; the working folder when there is no home.
+func dataDir() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "steward", "community.db")
+		return filepath.Join(d, "steward")
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "community.db"
+		return "."
 	}
-	return filepath.Join(home, ".local", "share", "steward", "community.db")
+	return filepath.Join(home, ".local", "share", "steward")
 }
 
 func actor(by string) string {

@@ -1,0 +1,250 @@
+// Package serve runs the console over SSH, with wish: each moderator who
+// connects with a key the moderators file lists gets a console of their
+// own on the community's file, and what they do is recorded in the audit
+// log under the name the file gives their key.
+//
+// Each console is a store of its own on the same file, as separate
+// processes would be (see store: a handle per burst of operations), so
+// sessions, the admin's own console and scripts share the file alike.
+package serve
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	bm "github.com/charmbracelet/wish/bubbletea"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+
+	"steward/keymap"
+	"steward/store"
+	"steward/termtext"
+	"steward/tui"
+)
+
+// Config is what a server serves, and to whom.
+type Config struct {
+	DB         string        // the community's database file
+	HostKey    string        // the server's private key; made on first start
+	Moderators string        // who may connect: see readModerators
+	Wait       time.Duration // how long a console waits for the file
+	Keys       keymap.KeyMap
+	Log        io.Writer // a line per connection, departure and refusal
+	Now        func() time.Time
+}
+
+// Server serves the console to the moderators.
+type Server struct {
+	cfg  Config
+	ssh  *ssh.Server
+	mods int // moderators listed at start
+
+	mu       sync.Mutex // guards closing and the log
+	closing  bool
+	sessions sync.WaitGroup
+}
+
+// New checks the moderators file, loads the host key (writing a new one on
+// first start) and prepares the server. It listens to nothing yet.
+func New(cfg Config) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	mods, err := readModerators(cfg.Moderators)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no moderators file at %s: write there the public key of each moderator, one a line, followed by their name (`ssh-ed25519 AAAA… alice`), or name another file with --moderators", cfg.Moderators)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(mods) == 0 {
+		return nil, fmt.Errorf("%s lists no key, so nobody could connect: add a moderator's public key followed by their name (`ssh-ed25519 AAAA… alice`)", cfg.Moderators)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.HostKey), 0o700); err != nil {
+		return nil, fmt.Errorf("host key: %v", err)
+	}
+	s := &Server{cfg: cfg, mods: len(mods)}
+	s.ssh, err = wish.NewServer(
+		wish.WithHostKeyPath(cfg.HostKey),
+		wish.WithPublicKeyAuth(s.allow),
+		// The last is the outermost: a session without a terminal is
+		// turned away, one with is counted and logged, then given a
+		// console.
+		wish.WithMiddleware(
+			bm.MiddlewareWithProgramHandler(s.console, termenv.Ascii),
+			s.tracked,
+			s.needTerminal,
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("host key %s: %v", cfg.HostKey, err)
+	}
+	s.ssh.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		var auth *gossh.ServerAuthError
+		if errors.As(err, &auth) {
+			s.logf("refused %s: none of the keys it offered is in the moderators file", conn.RemoteAddr())
+			return
+		}
+		s.logf("refused %s: %v", conn.RemoteAddr(), err)
+	}
+	return s, nil
+}
+
+// HostKey is the server's public key, which moderators check the first
+// time they connect.
+func (s *Server) HostKey() gossh.PublicKey { return s.ssh.HostSigners[0].PublicKey() }
+
+// Moderators is how many keys the moderators file listed at start.
+func (s *Server) Moderators() int { return s.mods }
+
+// Serve answers connections on l until Close.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.ssh.Serve(l)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Close hangs up on every moderator and waits, up to grace, for their
+// consoles to end. Nothing is lost by hanging up: each decision a console
+// makes is its own transaction, committed or not.
+func (s *Server) Close(grace time.Duration) error {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
+	err := s.ssh.Close()
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		s.logf("closed with consoles still ending")
+	}
+	return err
+}
+
+// allow says whether a key may log in. The file is read at each attempt,
+// so that an admin adds or removes a moderator without a restart.
+func (s *Server) allow(_ ssh.Context, key ssh.PublicKey) bool {
+	mods, err := readModerators(s.cfg.Moderators)
+	if err != nil {
+		s.logf("refusing every key until the moderators file is fixed: %v", err)
+		return false
+	}
+	_, ok := find(mods, key)
+	return ok
+}
+
+// moderatorOf is who a session belongs to. It is looked up from the key
+// the session was authenticated with, never from what was noted while the
+// client was offering keys: a client may offer several before it signs
+// with one.
+func (s *Server) moderatorOf(sess ssh.Session) (string, bool) {
+	key := sess.PublicKey()
+	if key == nil {
+		return "", false
+	}
+	mods, err := readModerators(s.cfg.Moderators)
+	if err != nil {
+		return "", false
+	}
+	m, ok := find(mods, key)
+	return m.name, ok
+}
+
+// tracked counts a session, so that Close can wait for it, and logs it.
+func (s *Server) tracked(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		s.mu.Lock()
+		if s.closing {
+			s.mu.Unlock()
+			return
+		}
+		s.sessions.Add(1)
+		s.mu.Unlock()
+		defer s.sessions.Done()
+		name, ok := s.moderatorOf(sess)
+		if !ok {
+			// Removed from the file between the login and the session.
+			fmt.Fprintln(sess.Stderr(), "steward: your key is no longer in the moderators file")
+			_ = sess.Exit(1)
+			return
+		}
+		start := s.cfg.Now()
+		pty, _, _ := sess.Pty()
+		s.logf("%s connected from %s (%s, %d×%d)", name, sess.RemoteAddr(), termtext.Inert(pty.Term), pty.Window.Width, pty.Window.Height)
+		next(sess)
+		s.logf("%s left after %s", name, s.cfg.Now().Sub(start).Round(time.Second))
+	}
+}
+
+// needTerminal turns away a session that cannot show a console: a
+// command to run, or no terminal (`ssh -T`). Scripts run steward's
+// commands on the server itself.
+func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		why := ""
+		if len(sess.Command()) > 0 {
+			why = "it asked to run a command"
+			fmt.Fprintf(sess.Stderr(), "steward: this server only serves the console; run `steward %s` on the server itself\n", termtext.Inert(strings.Join(sess.Command(), " ")))
+		} else if _, _, ok := sess.Pty(); !ok {
+			why = "it has no terminal"
+			fmt.Fprintln(sess.Stderr(), "steward: the console needs a terminal: connect with `ssh -t`")
+		}
+		if why == "" {
+			next(sess)
+			return
+		}
+		name, _ := s.moderatorOf(sess)
+		s.logf("%s from %s turned away: %s", name, sess.RemoteAddr(), why)
+		_ = sess.Exit(2)
+	}
+}
+
+// console makes a session's program: a console of its own, recording its
+// actions under the session's moderator, drawn for the session's terminal.
+func (s *Server) console(sess ssh.Session) *tea.Program {
+	name, ok := s.moderatorOf(sess)
+	if !ok {
+		return nil
+	}
+	pty, _, _ := sess.Pty()
+	kb := newKeyboard(sess)
+	r := renderer(sess, pty.Term, kb.dark)
+	noColor := hasNoColor(sess.Environ())
+	if noColor {
+		// As tui.Run does: no colours, but bold, underline and reverse.
+		r.SetColorProfile(termenv.ANSI)
+	}
+	st := store.Open(s.cfg.DB, store.Options{Actor: name, Wait: s.cfg.Wait})
+	app := tui.New(st, s.cfg.Keys, tui.Options{Renderer: r, NoColor: noColor})
+	return tea.NewProgram(app,
+		tea.WithAltScreen(),
+		// The server's signals are the server's: Close hangs up, and
+		// each console ends with its connection.
+		tea.WithoutSignalHandler(),
+		tea.WithInput(kb.r),
+		tea.WithOutput(sess),
+	)
+}
+
+func (s *Server) logf(format string, args ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.cfg.Log, "%s %s\n", s.cfg.Now().UTC().Format(time.RFC3339), fmt.Sprintf(format, args...))
+}

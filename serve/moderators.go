@@ -25,6 +25,15 @@ type moderator struct {
 // that cannot be used is an error naming the file and the line: a file
 // that lets in fewer people than its author meant must not be half read.
 func readModerators(path string) ([]moderator, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode().Perm()&0o022 != 0 {
+		// As sshd's StrictModes: whoever can write the file can let
+		// themselves in.
+		return nil, fmt.Errorf("%s can be written by others (mode %v), who could let themselves in: chmod go-w %s", path, fi.Mode().Perm(), path)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -77,4 +78,36 @@ func TestAModeratorsFileOthersCanWriteIsRefused(t *testing.T) {
 	if _, err := readModerators(path); err != nil {
 		t.Errorf("a file only its owner writes was refused: %v", err)
 	}
+}
+
+// FuzzReadModerators: whatever the file holds, reading it never panics,
+// and every moderator it lets in has a key and a name safe to show.
+func FuzzReadModerators(f *testing.F) {
+	key := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGn4oaBpiA3G5Qhk3Ztc1SOy6nRHKvN0VfxL4n2nZ0Sd"
+	for _, seed := range []string{
+		key + " alice\n",
+		"# c\n\n" + key + "\n",
+		`command="x" ` + key + " bob\n",
+		key + " \x1b]0;pwned\x07\n",
+		key + " alice\n" + key + " again\n",
+		"ssh-rsa\n",
+	} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, text string) {
+		path := filepath.Join(dir, "moderators")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mods, err := readModerators(path)
+		if err != nil {
+			return
+		}
+		for _, m := range mods {
+			if m.key == nil || m.name == "" || strings.IndexFunc(m.name, unicode.IsControl) >= 0 {
+				t.Fatalf("let in %q with key %v", m.name, m.key)
+			}
+		}
+	})
 }

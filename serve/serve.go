@@ -81,13 +81,14 @@ func New(cfg Config) (*Server, error) {
 	s.ssh, err = wish.NewServer(
 		wish.WithHostKeyPath(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.allow),
-		// The last is the outermost: a session without a terminal is
-		// turned away, one with is counted and logged, then given a
-		// console.
+		// The last is the outermost: a session is told whose it is, is
+		// turned away without a terminal, is counted and logged, then is
+		// given a console.
 		wish.WithMiddleware(
 			bm.MiddlewareWithProgramHandler(s.console, termenv.Ascii),
 			s.tracked,
 			s.needTerminal,
+			s.identified,
 		),
 	)
 	if err != nil {
@@ -167,6 +168,29 @@ func (s *Server) moderatorOf(sess ssh.Session) (string, bool) {
 	return m.name, ok
 }
 
+// moderatorKey is where a session keeps its moderator's name.
+type moderatorKey struct{}
+
+// identified notes whose the session is, for the handlers after it.
+func (s *Server) identified(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		name, ok := s.moderatorOf(sess)
+		if !ok {
+			// Removed from the file between the login and the session.
+			fmt.Fprintln(sess.Stderr(), "steward: your key is no longer in the moderators file")
+			_ = sess.Exit(1)
+			return
+		}
+		sess.Context().SetValue(moderatorKey{}, name)
+		next(sess)
+	}
+}
+
+func nameOf(sess ssh.Session) string {
+	name, _ := sess.Context().Value(moderatorKey{}).(string)
+	return name
+}
+
 // tracked counts a session, so that Close can wait for it, and logs it.
 func (s *Server) tracked(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
@@ -178,13 +202,7 @@ func (s *Server) tracked(next ssh.Handler) ssh.Handler {
 		s.sessions.Add(1)
 		s.mu.Unlock()
 		defer s.sessions.Done()
-		name, ok := s.moderatorOf(sess)
-		if !ok {
-			// Removed from the file between the login and the session.
-			fmt.Fprintln(sess.Stderr(), "steward: your key is no longer in the moderators file")
-			_ = sess.Exit(1)
-			return
-		}
+		name := nameOf(sess)
 		start := s.cfg.Now()
 		pty, _, _ := sess.Pty()
 		s.logf("%s connected from %s (%s, %d×%d)", name, sess.RemoteAddr(), termtext.Inert(pty.Term), pty.Window.Width, pty.Window.Height)
@@ -210,8 +228,7 @@ func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
 			next(sess)
 			return
 		}
-		name, _ := s.moderatorOf(sess)
-		s.logf("%s from %s turned away: %s", name, sess.RemoteAddr(), why)
+		s.logf("%s from %s turned away: %s", nameOf(sess), sess.RemoteAddr(), why)
 		_ = sess.Exit(2)
 	}
 }
@@ -219,10 +236,6 @@ func (s *Server) needTerminal(next ssh.Handler) ssh.Handler {
 // console makes a session's program: a console of its own, recording its
 // actions under the session's moderator, drawn for the session's terminal.
 func (s *Server) console(sess ssh.Session) *tea.Program {
-	name, ok := s.moderatorOf(sess)
-	if !ok {
-		return nil
-	}
 	pty, _, _ := sess.Pty()
 	kb := newKeyboard(sess)
 	r := renderer(sess, pty.Term, kb.dark)
@@ -231,7 +244,7 @@ func (s *Server) console(sess ssh.Session) *tea.Program {
 		// As tui.Run does: no colours, but bold, underline and reverse.
 		r.SetColorProfile(termenv.ANSI)
 	}
-	st := store.Open(s.cfg.DB, store.Options{Actor: name, Wait: s.cfg.Wait})
+	st := store.Open(s.cfg.DB, store.Options{Actor: nameOf(sess), Wait: s.cfg.Wait})
 	app := tui.New(st, s.cfg.Keys, tui.Options{Renderer: r, NoColor: noColor})
 	return tea.NewProgram(app,
 		tea.WithAltScreen(),

@@ -46,6 +46,12 @@ func newKeyboard(sess ssh.Session) *keyboard {
 	pr, pw := io.Pipe()
 	k := &keyboard{r: pr, dark: true, answer: make(chan bool, 1)}
 	go k.pump(sess, pw)
+	go func() {
+		// Once the session is gone nobody reads the pipe: a pump stuck
+		// writing keys into it must still end.
+		<-sess.Context().Done()
+		pr.CloseWithError(io.EOF)
+	}()
 	if _, err := io.WriteString(sess, probe); err == nil {
 		select {
 		case dark, told := <-k.answer:

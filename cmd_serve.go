@@ -61,7 +61,7 @@ func runServe(e env, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	fmt.Fprintln(e.stderr, "steward: stopping; open consoles are hung up")
+	fmt.Fprintln(e.stderr, "steward: stopping; the open consoles are ended")
 	return srv.Close(5 * time.Second)
 }
 

@@ -50,9 +50,10 @@ type Server struct {
 	ssh  *ssh.Server
 	mods int // moderators listed at start
 
-	mu       sync.Mutex // guards closing and the log
+	mu       sync.Mutex // guards closing, consoles and the log
 	closing  bool
-	sessions sync.WaitGroup
+	consoles map[*tea.Program]bool // running now, to be ended by Close
+	sessions sync.WaitGroup        // sessions in their handler; added to only before closing
 }
 
 // New checks the moderators file, loads the host key (writing a new one on
@@ -77,7 +78,7 @@ func New(cfg Config) (*Server, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.HostKey), 0o700); err != nil {
 		return nil, fmt.Errorf("host key: %v", err)
 	}
-	s := &Server{cfg: cfg, mods: len(mods)}
+	s := &Server{cfg: cfg, mods: len(mods), consoles: map[*tea.Program]bool{}}
 	s.ssh, err = wish.NewServer(
 		wish.WithHostKeyPath(cfg.HostKey),
 		wish.WithPublicKeyAuth(s.allow),
@@ -121,22 +122,30 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Close hangs up on every moderator and waits, up to grace, for their
-// consoles to end. Nothing is lost by hanging up: each decision a console
-// makes is its own transaction, committed or not.
+// Close ends every console — each leaves the moderator's terminal as it
+// found it and says why — waits up to grace for them, then closes the
+// listener and every connection. Nothing is lost:
+// each decision a console makes is its own transaction, committed or not.
 func (s *Server) Close(grace time.Duration) error {
 	s.mu.Lock()
 	s.closing = true
+	for p := range s.consoles {
+		// Quit waits for the console to take the message; one busy with
+		// a keystroke must not hold up the others.
+		go p.Quit()
+	}
 	s.mu.Unlock()
-	err := s.ssh.Close()
 	done := make(chan struct{})
 	go func() { s.sessions.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(grace):
-		s.logf("closed with consoles still ending")
+		s.logf("hanging up on the consoles still running after %s", grace)
 	}
-	return err
+	if err := s.ssh.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
 }
 
 // allow says whether a key may log in. The file is read at each attempt,
@@ -191,12 +200,15 @@ func nameOf(sess ssh.Session) string {
 	return name
 }
 
-// tracked counts a session, so that Close can wait for it, and logs it.
+// tracked logs a session, turns it away once the server is closing, and
+// says why a console ended when the server ended it.
 func (s *Server) tracked(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		s.mu.Lock()
 		if s.closing {
 			s.mu.Unlock()
+			fmt.Fprintln(sess.Stderr(), "steward: the server is stopping")
+			_ = sess.Exit(1)
 			return
 		}
 		s.sessions.Add(1)
@@ -208,7 +220,16 @@ func (s *Server) tracked(next ssh.Handler) ssh.Handler {
 		s.logf("%s connected from %s (%s, %d×%d)", name, sess.RemoteAddr(), termtext.Inert(pty.Term), pty.Window.Width, pty.Window.Height)
 		next(sess)
 		s.logf("%s left after %s", name, s.cfg.Now().Sub(start).Round(time.Second))
+		if s.isClosing() {
+			fmt.Fprintln(sess, "steward: the server was stopped; every decision you made is saved")
+		}
 	}
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
 }
 
 // needTerminal turns away a session that cannot show a console: a
@@ -246,14 +267,28 @@ func (s *Server) console(sess ssh.Session) *tea.Program {
 	}
 	st := store.Open(s.cfg.DB, store.Options{Actor: nameOf(sess), Wait: s.cfg.Wait})
 	app := tui.New(st, s.cfg.Keys, tui.Options{Renderer: r, NoColor: noColor})
-	return tea.NewProgram(app,
+	p := tea.NewProgram(app,
 		tea.WithAltScreen(),
-		// The server's signals are the server's: Close hangs up, and
-		// each console ends with its connection.
+		// The server's signals are the server's: Close ends the consoles.
 		tea.WithoutSignalHandler(),
 		tea.WithInput(kb.r),
 		tea.WithOutput(sess),
 	)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil
+	}
+	s.consoles[p] = true
+	go func() {
+		// The session's context ends with its connection, after the
+		// console.
+		<-sess.Context().Done()
+		s.mu.Lock()
+		delete(s.consoles, p)
+		s.mu.Unlock()
+	}()
+	return p
 }
 
 func (s *Server) logf(format string, args ...any) {

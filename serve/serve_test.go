@@ -357,3 +357,31 @@ func TestHostKeyIsWrittenOnceAndKept(t *testing.T) {
 		t.Errorf("the host key is readable by others: %v", fi.Mode().Perm())
 	}
 }
+
+func TestStoppingTheServerEndsEachConsoleCleanly(t *testing.T) {
+	alice := newKey(t, "alice")
+	f := serveDemo(t, alice)
+	term := f.open(t, alice)
+	term.answerProbe(t)
+	term.waitFor(t, "as alice")
+	start := time.Now()
+	if err := f.srv.Close(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("stopping took %s with one console open", d)
+	}
+	if err := term.sess.Wait(); err != nil {
+		t.Errorf("the session did not end cleanly: %v", err)
+	}
+	out := term.out.String()
+	if !strings.Contains(out, "\x1b[?1049l") {
+		t.Error("the console did not leave the alternate screen: the moderator's terminal is left as the console drew it")
+	}
+	if !strings.Contains(out, "the server was stopped; every decision you made is saved") {
+		t.Errorf("the moderator is not told why the console ended:\n%q", out[max(0, len(out)-300):])
+	}
+	if _, err := f.dial(alice); err == nil {
+		t.Error("a stopped server still takes connections")
+	}
+}

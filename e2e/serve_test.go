@@ -118,9 +118,10 @@ func TestModeratorOverSSH(t *testing.T) {
 	known := writeFile(t, filepath.Join(dir, "known_hosts"), fmt.Sprintf("[127.0.0.1]:%s %s", port, pub))
 
 	tm := startTmux(t, 120, 36, childEnv())
-	con := tm.window("alice", sshBin, "-F", "/dev/null", "-t", "-p", port, "-i", key,
-		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile="+known,
-		"moderator@127.0.0.1")
+	sshArgv := []string{sshBin, "-F", "/dev/null", "-t", "-p", port, "-i", key,
+		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + known,
+		"moderator@127.0.0.1"}
+	con := tm.window("alice", sshArgv...)
 	con.waitFor("as alice", fmt.Sprintf("3 Approvals %d", pending), fmt.Sprintf("Members · %d", members))
 	if l := nextLine("the connection"); !strings.Contains(l, "alice connected from 127.0.0.1:") || !strings.Contains(l, "120×36") {
 		t.Errorf("the log line for the connection is %q", l)
@@ -155,10 +156,26 @@ func TestModeratorOverSSH(t *testing.T) {
 		t.Error("the approval over SSH is not in the audit log")
 	}
 
+	// Stopping the server with a console open ends that console first:
+	// the moderator's terminal leaves the console's screen and says why.
+	// ssh runs under a shell that outlives it: tmux drops the last lines
+	// of a pane whose program has just exited, and the line that says why
+	// the console ended is one of them.
+	var quoted []string
+	for _, a := range sshArgv {
+		quoted = append(quoted, "'"+strings.ReplaceAll(a, "'", `'\''`)+"'")
+	}
+	again := tm.window("alice-again", "sh", "-c", strings.Join(quoted, " ")+"; echo ssh ended; sleep 60")
+	again.waitFor("as alice", fmt.Sprintf("Members · %d", members+1))
+	nextLine("the second connection")
 	start := time.Now()
 	if err := srv.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	again.waitUntil("the console's screen gone and the reason shown", func(sc []string) bool {
+		all := strings.Join(sc, "\n")
+		return strings.Contains(all, "the server was stopped; every decision you made is saved\n") && strings.Contains(all, "ssh ended") && !strings.Contains(all, "as alice")
+	})
 	for l := range logged {
 		log = append(log, l)
 	}

@@ -385,3 +385,21 @@ func TestStoppingTheServerEndsEachConsoleCleanly(t *testing.T) {
 		t.Error("a stopped server still takes connections")
 	}
 }
+
+func TestAModeratorsFileBrokenWhileServingRefusesEveryoneAndSaysWhy(t *testing.T) {
+	alice := newKey(t, "alice")
+	f := serveDemo(t, alice)
+	if err := os.WriteFile(f.moderators, []byte(alice.line+"\nnot a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.dial(alice); err == nil {
+		t.Fatal("alice got in through a moderators file with a bad line")
+	}
+	f.waitLog(t, "refusing every key until the moderators file is fixed: "+f.moderators+":2: not a public key")
+	f.writeModerators(t, alice)
+	c, err := f.dial(alice)
+	if err != nil {
+		t.Fatalf("alice is still refused once the file is fixed: %v", err)
+	}
+	c.Close()
+}

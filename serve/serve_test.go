@@ -160,6 +160,16 @@ func (f *fixture) open(t *testing.T, k key) *terminal {
 	return term
 }
 
+// console opens a session as k's holder and waits for their console,
+// answering the terminal questions it asks first.
+func (f *fixture) console(t *testing.T, k key, name string) *terminal {
+	t.Helper()
+	term := f.open(t, k)
+	term.answerProbe(t)
+	term.waitFor(t, "as "+name)
+	return term
+}
+
 // answerProbe answers the console's questions to the terminal as xterm
 // does: a black background, then its attributes.
 func (term *terminal) answerProbe(t *testing.T) {
@@ -206,9 +216,7 @@ func lastAudit(t *testing.T, db string) string {
 func TestAModeratorDecidesOverSSHUnderTheirName(t *testing.T) {
 	alice := newKey(t, "alice")
 	f := serveDemo(t, alice)
-	term := f.open(t, alice)
-	term.answerProbe(t)
-	term.waitFor(t, "as alice")
+	term := f.console(t, alice, "alice")
 	term.waitFor(t, "Members ·")
 	term.press(t, "3")
 	term.waitFor(t, "Approvals ·")
@@ -233,9 +241,7 @@ func TestTwoModeratorsWorkAtOnceAndSeeEachOthersDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, b := f.open(t, alice), f.open(t, bob)
-	a.waitFor(t, "as alice")
-	b.waitFor(t, "as bob")
+	a, b := f.console(t, alice, "alice"), f.console(t, bob, "bob")
 	before := "3 Approvals " + strconv.Itoa(counts.Pending)
 	b.waitFor(t, before)
 	a.press(t, "3")
@@ -361,9 +367,7 @@ func TestHostKeyIsWrittenOnceAndKept(t *testing.T) {
 func TestStoppingTheServerEndsEachConsoleCleanly(t *testing.T) {
 	alice := newKey(t, "alice")
 	f := serveDemo(t, alice)
-	term := f.open(t, alice)
-	term.answerProbe(t)
-	term.waitFor(t, "as alice")
+	term := f.console(t, alice, "alice")
 	start := time.Now()
 	if err := f.srv.Close(5 * time.Second); err != nil {
 		t.Fatal(err)

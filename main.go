@@ -54,6 +54,7 @@ func commands() []command {
 		{"reject", "reject pending reward requests with a reason", runReject},
 		{"decide", "settle an open report case", runDecide},
 		{"program", "show the programme, or apply a programme file", runProgram},
+		{"stats", "print the community's health: engagement, actives, newcomers, retention, points, reports", runStats},
 		{"check", "check the database's consistency and invariants", runCheck},
 		{"backup", "write a consistent copy of the database", runBackup},
 		{"serve", "serve the console to the moderators over SSH", runServe},

@@ -48,3 +48,27 @@ type durationError struct{ s string }
 func (e *durationError) Error() string {
 	return strconv.Quote(e.s) + " is not a duration (want e.g. 30s, 15m, 36h, 7d)"
 }
+
+// FormatWait writes how long something waited, to two units at most:
+// "45s", "12m", "5h20m", "9d12h".
+func FormatWait(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return itoa(int64(d/time.Second)) + "s"
+	case d < time.Hour:
+		return itoa(int64(d/time.Minute)) + "m"
+	case d < 48*time.Hour:
+		d = d.Round(time.Minute)
+		h, m := d/time.Hour, d%time.Hour/time.Minute
+		if m == 0 {
+			return itoa(int64(h)) + "h"
+		}
+		return itoa(int64(h)) + "h" + itoa(int64(m)) + "m"
+	}
+	d = d.Round(time.Hour)
+	days, h := d/(24*time.Hour), d%(24*time.Hour)/time.Hour
+	if h == 0 {
+		return itoa(int64(days)) + "d"
+	}
+	return itoa(int64(days)) + "d" + itoa(int64(h)) + "h"
+}

@@ -53,6 +53,15 @@ type Case struct {
 	Priority  uint32 // PriorityKey of the case's priority when last ranked
 }
 
+// Waited is how long the case waited for its decision, from its first
+// report (zero for a report dated after the decision).
+func (c Case) Waited() time.Duration {
+	if c.DecidedAt.IsZero() || !c.DecidedAt.After(c.FirstAt) {
+		return 0
+	}
+	return c.DecidedAt.Sub(c.FirstAt)
+}
+
 // Reporters lists the distinct reporters, in the order they first reported.
 func (c Case) Reporters() []string {
 	var out []string

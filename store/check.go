@@ -68,6 +68,7 @@ func (s *Store) Check() (CheckReport, error) {
 		if err := r.checkBoards(&rep, sums); err != nil {
 			return err
 		}
+		r.checkTallies(&rep)
 		return r.checkAudit(&rep)
 	})
 	return rep, err

@@ -38,6 +38,7 @@ func (w *writer) applyEvent(ev model.Event, fresh bool) (points int64, dup bool,
 	if err != nil {
 		return 0, false, err
 	}
+	w.tallyActive(ms, model.Day(ev.At), act.StreakDay, act.Events > 0)
 	priced := w.prog.Price(ev, act, restrictedAt(ms.m, ev.At), w.usedOn(ms))
 	seq, err := w.post(ms, model.Entry{
 		At: ev.At, Type: model.Earned,
@@ -78,22 +79,36 @@ func (w *writer) applyEvent(ev model.Event, fresh bool) (points int64, dup bool,
 }
 
 // usedOn answers, for a late event, the points the member earned by a rule
-// on a day. The first question of a transaction walks their history once
-// and keeps the sums, which post keeps up: walked for each late event, a
-// referrer paid for thousands of referees out of time order made the
-// import quadratic (64 s against 13 s for the bench's events, every member
-// referred by one).
+// on a day, from their history (see history).
 func (w *writer) usedOn(ms *mstate) model.UsedOn {
 	return func(kind string, day int32) int64 {
-		if ms.earnedOn == nil {
-			ms.earnedOn = map[kindDay]int64{}
-			_ = w.memberEntries(ms, func(e model.Entry) error {
-				ms.noteEarned(e)
-				return nil
-			})
-		}
-		return ms.earnedOn[kindDay{kind, day}]
+		return w.history(ms).earnedOn[kindDay{kind, day}]
 	}
+}
+
+// memberHistory is what late events ask of a member's past: the points
+// they earned per rule and day (a late event's daily cap) and the days they
+// were active (whether a late event makes them active in a week or a month
+// they were not yet counted in).
+type memberHistory struct {
+	earnedOn   map[kindDay]int64
+	activeDays map[int32]bool
+}
+
+// history walks the member's ledger the first time a transaction asks,
+// and keeps what it found, which post keeps up: walked for each late
+// event, a referrer paid for thousands of referees out of time order made
+// the import quadratic (64 s against 13 s for the bench's events, every
+// member referred by one).
+func (w *writer) history(ms *mstate) *memberHistory {
+	if ms.hist == nil {
+		ms.hist = &memberHistory{earnedOn: map[kindDay]int64{}, activeDays: map[int32]bool{}}
+		_ = w.memberEntries(ms, func(e model.Entry) error {
+			ms.noteEarned(e)
+			return nil
+		})
+	}
+	return ms.hist
 }
 
 // kindDay is a rule on one UTC day.
@@ -102,11 +117,12 @@ type kindDay struct {
 	day  int32
 }
 
-// noteEarned adds an entry to the member's sums per rule and day, once
-// they are kept (see usedOn).
+// noteEarned adds an entry to the member's history, once it is kept.
 func (ms *mstate) noteEarned(e model.Entry) {
-	if ms.earnedOn != nil && e.Type == model.Earned {
-		ms.earnedOn[kindDay{e.Rule, model.Day(e.At)}] += e.Points
+	if ms.hist != nil && e.Type == model.Earned {
+		day := model.Day(e.At)
+		ms.hist.earnedOn[kindDay{e.Rule, day}] += e.Points
+		ms.hist.activeDays[day] = true
 	}
 }
 

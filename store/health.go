@@ -1,9 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"steward/model"
 )
@@ -44,6 +49,9 @@ func encodeDayTally(t model.DayTally) []byte {
 
 func decodeDayTally(b []byte) (model.DayTally, error) {
 	var t model.DayTally
+	if len(b) == 0 {
+		return t, nil
+	}
 	d := dec{b: b}
 	if v := d.u8(); v != 1 && d.err == nil {
 		return t, fmt.Errorf("day tally version %d", v)
@@ -147,4 +155,325 @@ func (r *reader) readTallies(now time.Time, span HealthSpan, t *model.Tallies) e
 		t.Months[m][cohort] = decodeCount(v)
 	}
 	return nil
+}
+
+// tallyDelta is what a transaction adds to the tallies, written once when
+// it finishes: an import batch meets a few hundred days.
+type tallyDelta struct {
+	days   map[int32]*model.DayTally
+	weeks  map[int32]int64
+	months map[[2]int32]int64 // month, cohort month
+}
+
+func (t *tallyDelta) day(d int32) *model.DayTally {
+	if t.days == nil {
+		t.days = map[int32]*model.DayTally{}
+		t.weeks = map[int32]int64{}
+		t.months = map[[2]int32]int64{}
+	}
+	p := t.days[d]
+	if p == nil {
+		p = &model.DayTally{}
+		t.days[d] = p
+	}
+	return p
+}
+
+// tallyEntry counts a ledger entry in its day's flows.
+func (w *writer) tallyEntry(e model.Entry) {
+	f, ok := e.Flow()
+	if !ok {
+		return
+	}
+	d := w.tally.day(model.Day(e.At))
+	d.Points[f] += e.Points
+	if e.Type == model.Earned {
+		d.Events++
+	}
+}
+
+// tallyActive counts the member as active in the week and the month of an
+// event on day, unless they already were. prevDay is the newest day of
+// their activity before it (had: they have some). An event in time order
+// only has to look at that day; an older one asks their history, which a
+// late event walks once per transaction anyway (see usedOn).
+func (w *writer) tallyActive(ms *mstate, day, prevDay int32, had bool) {
+	week, month := model.Week(day), model.MonthOfDay(day)
+	newWeek, newMonth := true, true
+	if had {
+		if day >= prevDay {
+			newWeek = model.Week(prevDay) != week
+			newMonth = model.MonthOfDay(prevDay) != month
+		} else {
+			days := w.history(ms).activeDays
+			ws := model.WeekStart(week)
+			newWeek = !anyDayIn(days, ws, ws+7)
+			newMonth = !anyDayIn(days, model.Day(model.MonthStart(month)), model.Day(model.MonthStart(month+1)))
+		}
+	}
+	w.tally.day(day) // makes the maps
+	if newWeek {
+		w.tally.weeks[week]++
+	}
+	if newMonth {
+		w.tally.months[[2]int32{month, model.Month(ms.m.Joined)}]++
+	}
+}
+
+func anyDayIn(days map[int32]bool, from, to int32) bool {
+	for d := from; d < to; d++ {
+		if days[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// flushTallies adds the transaction's tallies to the file's, in key order.
+func (w *writer) flushTallies() error {
+	t := &w.tally
+	if t.days == nil {
+		return nil
+	}
+	b, err := w.tx.CreateBucketIfNotExists(bTallies)
+	if err != nil {
+		return err
+	}
+	days := slices.Sorted(maps.Keys(t.days))
+	for _, d := range days {
+		k := tallyKey('d', d)
+		cur, err := decodeDayTally(b.Get(k))
+		if err != nil {
+			return fmt.Errorf("tally of day %d: %w", d, err)
+		}
+		cur.Add(*t.days[d])
+		if err := b.Put(k, encodeDayTally(cur)); err != nil {
+			return err
+		}
+	}
+	for _, wk := range slices.Sorted(maps.Keys(t.weeks)) {
+		k := tallyKey('w', wk)
+		if err := b.Put(k, encodeCount(decodeCount(b.Get(k))+t.weeks[wk])); err != nil {
+			return err
+		}
+	}
+	months := slices.SortedFunc(maps.Keys(t.months), func(a, b [2]int32) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	for _, m := range months {
+		k := tallyKey('m', m[0], m[1])
+		if err := b.Put(k, encodeCount(decodeCount(b.Get(k))+t.months[m])); err != nil {
+			return err
+		}
+	}
+	*t = tallyDelta{}
+	return nil
+}
+
+// recountTallies counts the tallies again from the records: the ledger,
+// the members and the cases. The migration to schema 3 writes what it
+// finds; check compares it with what the writes kept. It returns each
+// key's value, leaving out those that count nothing.
+func recountTallies(tx *bolt.Tx) (map[string][]byte, error) {
+	days := map[int32]*model.DayTally{}
+	day := func(d int32) *model.DayTally {
+		if days[d] == nil {
+			days[d] = &model.DayTally{}
+		}
+		return days[d]
+	}
+	// The weeks and months each member was active in, sorted: few members
+	// are active in many, and a member's entries come mostly in time order.
+	type periods struct{ weeks, months []int32 }
+	active := map[uint32]*periods{}
+	note := func(list *[]int32, n int32) {
+		if i, found := slices.BinarySearch(*list, n); !found {
+			*list = slices.Insert(*list, i, n)
+		}
+	}
+	err := tx.Bucket(bLedger).ForEach(func(k, v []byte) error {
+		seq := binary.BigEndian.Uint64(k)
+		id, e, err := decodeEntry(seq, v)
+		if err != nil {
+			return fmt.Errorf("ledger entry %d: %w", seq, err)
+		}
+		f, ok := e.Flow()
+		if !ok {
+			return nil
+		}
+		d := model.Day(e.At)
+		day(d).Points[f] += e.Points
+		if e.Type == model.Earned {
+			day(d).Events++
+			p := active[id]
+			if p == nil {
+				p = &periods{}
+				active[id] = p
+			}
+			note(&p.weeks, model.Week(d))
+			note(&p.months, model.MonthOfDay(d))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	weeks := map[int32]int64{}
+	months := map[[2]int32]int64{}
+	err = tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		m, err := decodeMember(v)
+		if err != nil {
+			return fmt.Errorf("member #%d: %w", be32(k), err)
+		}
+		day(model.Day(m.Joined)).Joined++
+		p := active[be32(k)]
+		if p == nil {
+			return nil
+		}
+		for _, w := range p.weeks {
+			weeks[w]++
+		}
+		cohort := model.Month(m.Joined)
+		for _, mo := range p.months {
+			months[[2]int32{mo, cohort}]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := tx.Bucket(bReportID)
+	err = tx.Bucket(bCases).ForEach(func(k, v []byte) error {
+		c, err := decodeCase(v)
+		if err != nil {
+			return fmt.Errorf("case #%d: %w", be64(k), err)
+		}
+		// A case whose decision was undone takes in the reports of a case
+		// opened about the same content meanwhile (see absorbNewer); that
+		// one is closed, its reports filed under the first, and was never
+		// decided by anyone.
+		own := 0
+		for _, rep := range c.Reports {
+			if string(ids.Get([]byte(rep.ID))) == string(k) {
+				day(model.Day(rep.At)).Reports++
+				own++
+			}
+		}
+		if c.Status != model.Open && own > 0 {
+			day(model.Day(c.DecidedAt)).Add(model.CaseDecided(c.Status == model.Actioned, c.Waited()))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for d, t := range days {
+		if !t.Zero() {
+			out[string(tallyKey('d', d))] = encodeDayTally(*t)
+		}
+	}
+	for w, n := range weeks {
+		out[string(tallyKey('w', w))] = encodeCount(n)
+	}
+	for m, n := range months {
+		out[string(tallyKey('m', m[0], m[1]))] = encodeCount(n)
+	}
+	return out, nil
+}
+
+// keptTallies reads the tallies the writes kept, in recountTallies' form.
+func keptTallies(tx *bolt.Tx) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	b := tx.Bucket(bTallies)
+	if b == nil {
+		return out, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		if len(k) > 0 && k[0] == 'd' {
+			t, err := decodeDayTally(v)
+			if err != nil {
+				return fmt.Errorf("tally %x: %w", k, err)
+			}
+			if !t.Zero() {
+				out[string(k)] = encodeDayTally(t)
+			}
+		} else if n := decodeCount(v); n != 0 {
+			out[string(k)] = encodeCount(n)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// describeTally names a tally's key for a person.
+func describeTally(k string) string {
+	switch {
+	case len(k) == 5 && k[0] == 'd':
+		return "the tally of " + model.DayStart(tallyNum([]byte(k[1:]))).Format("2006-01-02")
+	case len(k) == 5 && k[0] == 'w':
+		return "the active members of the week of " + model.DayStart(model.WeekStart(tallyNum([]byte(k[1:])))).Format("2006-01-02")
+	case len(k) == 9 && k[0] == 'm':
+		return fmt.Sprintf("the active members of %s who joined in %s",
+			model.MonthStart(tallyNum([]byte(k[1:5]))).Format("2006-01"), model.MonthStart(tallyNum([]byte(k[5:9]))).Format("2006-01"))
+	}
+	return fmt.Sprintf("tally %x", k)
+}
+
+// tallied is schema 3: the tallies behind the community's health, counted
+// from what the file holds.
+func tallied(tx *bolt.Tx, _ time.Time) error {
+	if tx.Bucket(bTallies) != nil {
+		if err := tx.DeleteBucket(bTallies); err != nil {
+			return err
+		}
+	}
+	b, err := tx.CreateBucket(bTallies)
+	if err != nil {
+		return err
+	}
+	counted, err := recountTallies(tx)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(counted)) {
+		if err := b.Put([]byte(k), counted[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkTallies proves the tallies the writes kept against a recount.
+func (r *reader) checkTallies(rep *CheckReport) {
+	want, err := recountTallies(r.tx)
+	if err != nil {
+		rep.add("tallies: cannot recount them: %v", err)
+		return
+	}
+	kept, err := keptTallies(r.tx)
+	if err != nil {
+		rep.add("tallies: %v", err)
+		return
+	}
+	keys := slices.Sorted(maps.Keys(want))
+	for k := range kept {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		if string(kept[k]) != string(want[k]) {
+			rep.add("%s is %s, but the records count %s", describeTally(k), tallyText(k, kept[k]), tallyText(k, want[k]))
+		}
+	}
+}
+
+// tallyText writes a tally's value for a person.
+func tallyText(k string, v []byte) string {
+	if len(k) > 0 && k[0] == 'd' {
+		t, _ := decodeDayTally(v)
+		return fmt.Sprintf("%+v", t)
+	}
+	return fmt.Sprint(decodeCount(v))
 }

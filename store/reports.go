@@ -117,6 +117,7 @@ func (w *writer) addReport(rep model.Report) (dup bool, err error) {
 		c.FirstAt = rep.At
 	}
 	c.Reports = append(c.Reports, rep)
+	w.tally.day(model.Day(rep.At)).Reports++
 	if err := w.bucket(bReporter).Put(cat(u32key(reporter), u64key(c.ID)), nil); err != nil {
 		return false, err
 	}
@@ -177,6 +178,7 @@ func (w *writer) decide(caseID uint64, v Verdict) (Done, error) {
 		c.Status = model.Dismissed
 	}
 	c.DecidedBy, c.DecidedAt, c.Reason = w.actor, w.now, v.Reason
+	w.tally.day(model.Day(c.DecidedAt)).Add(model.CaseDecided(c.Status == model.Actioned, c.Waited()))
 	plan.Upheld = c.Status == model.Actioned
 	plan.Reporters = c.Reporters()
 	if err := w.settleReporters(c, plan.Upheld, 1); err != nil {

@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the layout of the file this steward writes. A file with
 // a higher version was written by a newer steward and is refused; a lower
 // one is migrated after a backup.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // The buckets. Keys are fixed-width big-endian where order matters, so a
 // cursor walk is the index scan the screens need.
@@ -53,7 +53,7 @@ var (
 var allBuckets = [][]byte{bMeta, bMembers, bHandles, bActivity, bEvents, bLedger, bChunks,
 	bScores, bBoard, bRanks, bByName, bByJoined, bByActive, bRequests, bPending, bMemReqs,
 	bStock, bCases, bOpen, bContent, bReportID, bReporter, bSubject, bNotes, bBadges,
-	bSanction, bAudit, bUndone}
+	bSanction, bAudit, bUndone, bTallies}
 
 // bUndoable was schema 1's list of the actions not undone yet, by actor:
 // actor + 0 + seq (8) → ∅. Every decision wrote to it.
@@ -104,6 +104,7 @@ func schemaOf(tx *bolt.Tx) uint64 {
 var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
 	0: initSchema,
 	1: decisionsWriteLess,
+	2: tallied,
 }
 
 func initSchema(tx *bolt.Tx, now time.Time) error {

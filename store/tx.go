@@ -120,6 +120,7 @@ type writer struct {
 	// event records; scratch is where one is encoded first.
 	values  slab
 	scratch []byte
+	tally   tallyDelta // see flushTallies
 }
 
 // slab hands out the bytes of values a transaction writes. bbolt keeps a
@@ -161,9 +162,9 @@ type mstate struct {
 	// board (onBoard: they have a place there yet).
 	boardAll int64
 	onBoard  bool
-	// earnedOn are the member's earned points per rule and day, kept once
-	// a late event has asked (see usedOn).
-	earnedOn map[kindDay]int64
+	// hist is what the member's ledger says of their past, read once a
+	// late event has asked (see history).
+	hist *memberHistory
 	// hasBadge is holdsBadge for this member, made once: pricing asks
 	// for every event.
 	hasBadge func(id string) bool
@@ -322,6 +323,7 @@ func (w *writer) create(m model.Member) (*mstate, error) {
 	if err := addCount(w.bucket(bMeta), kMembers, 1); err != nil {
 		return nil, err
 	}
+	w.tally.day(model.Day(m.Joined)).Joined++
 	ms := &mstate{id: id, m: m, isNew: true, act: &model.Activity{}, badgesLoaded: true}
 	w.dirty[id] = ms
 	w.byHandle[m.Handle] = ms
@@ -354,6 +356,7 @@ func (w *writer) post(ms *mstate, e model.Entry) (uint64, error) {
 	ms.m.Qualifying += e.Qualifying
 	ms.seqs = append(ms.seqs, seq)
 	ms.noteEarned(e)
+	w.tallyEntry(e)
 	if e.Qualifying != 0 {
 		for _, p := range boardsOf(e, w.periodsOf(e.At)) {
 			if p != "" {
@@ -386,13 +389,15 @@ func (w *writer) finish() error {
 	if err := w.idx.apply(w); err != nil {
 		return err
 	}
-	if w.deferClose {
-		return nil
+	if !w.deferClose {
+		if err := w.closePeriods(); err != nil {
+			return err
+		}
+		if err := w.idx.apply(w); err != nil { // the top-of-month badges it gave
+			return err
+		}
 	}
-	if err := w.closePeriods(); err != nil {
-		return err
-	}
-	return w.idx.apply(w) // the top-of-month badges it gave
+	return w.flushTallies()
 }
 
 func (w *writer) flushMember(ms *mstate) error {

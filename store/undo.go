@@ -259,6 +259,7 @@ func (w *writer) reopen(ms *mstate, p undoPlan, seq uint64) error {
 	if err := w.settleReporters(c, p.Upheld, -1); err != nil {
 		return err
 	}
+	w.tally.day(model.Day(c.DecidedAt)).Add(model.CaseDecided(c.Status == model.Actioned, c.Waited()).Negate())
 	c.Status, c.Action, c.DecidedBy, c.Reason = model.Open, 0, "", ""
 	c.DecidedAt = zeroTime
 	if err := w.absorbNewer(&c); err != nil {

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"steward/model"
+	"steward/store"
+)
+
+func runStats(e env, args []string) error {
+	var c common
+	fs := newFlags(e, "stats", "steward stats [--db PATH] [--months N] [--weeks N] [--cohorts N] [--period month|week] [--format text|csv|json]",
+		"Prints the community's health: members active in the last 7 and 30 days and the\nengagement rate (active in 30 days ÷ members); then by month (or week) the newcomers,\nthe distinct active members, events, points issued (earned, welcome, awarded),\nredeemed and deducted, reports received, cases decided and how long they waited;\nthen retention: the share of each month's newcomers active in each month after.\nRead from tallies every write keeps: a year costs the same for 50 members or 100,000.\ncsv is the period table alone, for a spreadsheet; json is everything.",
+		"  steward stats\n  steward stats --period week --weeks 26\n  steward stats --months 24 --format csv > months.csv")
+	c.registerFile(fs)
+	span := store.DefaultSpan
+	fs.IntVar(&span.Months, "months", span.Months, "months to show (1–120)")
+	fs.IntVar(&span.Weeks, "weeks", span.Weeks, "weeks to show (1–520)")
+	fs.IntVar(&span.Cohorts, "cohorts", span.Cohorts, "joining months to follow for retention (0–60)")
+	by := fs.String("period", "month", "the period of the table: month or week")
+	format := fs.String("format", "text", "text, csv or json")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	switch {
+	case span.Months < 1 || span.Months > 120:
+		return usagef("stats: --months %d: want 1 to 120", span.Months)
+	case span.Weeks < 1 || span.Weeks > 520:
+		return usagef("stats: --weeks %d: want 1 to 520", span.Weeks)
+	case span.Cohorts < 0 || span.Cohorts > 60:
+		return usagef("stats: --cohorts %d: want 0 to 60", span.Cohorts)
+	case *by != "month" && *by != "week":
+		return usagef("stats: --period %q: want month or week", *by)
+	case *format != "text" && *format != "csv" && *format != "json":
+		return usagef("stats: --format %q: want text, csv or json", *format)
+	}
+	st, err := c.open(false)
+	if err != nil {
+		return err
+	}
+	h, err := st.Health(span)
+	if err != nil {
+		return err
+	}
+	periods := h.Months
+	if *by == "week" {
+		periods = h.Weeks
+	}
+	switch *format {
+	case "csv":
+		return writeStatsCSV(e.stdout, periods)
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(statsJSON(h))
+	}
+	return writeStats(e.stdout, h, periods, *by)
+}
+
+// statsColumns are the period table's columns, for the text and csv forms.
+var statsColumns = []string{"period", "newcomers", "active", "events", "issued", "redeemed", "deducted", "reports", "decided", "mean wait", "within 24h"}
+
+func statsRow(p model.Period, human bool) []string {
+	n := func(v int64) string {
+		if human {
+			return signed(v)
+		}
+		return strconv.FormatInt(v, 10)
+	}
+	wait, inDay := "", ""
+	if p.Decided > 0 {
+		if human {
+			wait = model.FormatWait(p.MeanWait())
+			inDay = percent(p.InDay, p.Decided)
+		} else {
+			wait = strconv.FormatInt(int64(p.MeanWait()/time.Second), 10)
+			inDay = strconv.FormatInt(p.InDay, 10)
+		}
+	} else if human {
+		wait, inDay = "—", "—"
+	}
+	return []string{p.Label, n(p.Newcomers), n(p.Active), n(p.Events), n(p.Issued), n(p.Redeemed), n(p.Deducted), n(p.Reports), n(p.Decided), wait, inDay}
+}
+
+func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) error {
+	fmt.Fprintf(w, "community health on %s (UTC)\n", h.At.Format("2006-01-02 15:04"))
+	fmt.Fprintf(w, "members %s · active in the last 7 days %s · in the last 30 days %s (engagement %s)\n",
+		signed(h.Members), signed(h.Active7), signed(h.Active30), percent(h.Active30, h.Members))
+	fmt.Fprintf(w, "pending reward requests %s · open report cases %s\n\n", signed(h.Pending), signed(h.Open))
+	rows := [][]string{append([]string{by}, statsColumns[1:]...)}
+	for i, p := range periods {
+		row := statsRow(p, true)
+		if i == len(periods)-1 {
+			row[0] += " (so far)"
+		}
+		rows = append(rows, row)
+	}
+	if err := writeTable(w, rows); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\nissued: earned, welcome bonuses and moderators' awards (net of undos); redeemed: spent on rewards;\nactive: distinct members with at least one event; mean wait: from a case's first report to its decision.")
+	if len(h.Cohorts) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "\nretention: the share of each month's newcomers active in that month (+0) and each one after")
+	head := []string{"joined", "members"}
+	for k := range h.Cohorts[0].Active {
+		head = append(head, "+"+strconv.Itoa(k))
+	}
+	rows = [][]string{head}
+	for _, co := range h.Cohorts {
+		row := []string{co.Month.Format("2006-01"), signed(co.Size)}
+		for k := range co.Active {
+			row = append(row, percent(co.Active[k], co.Size))
+		}
+		rows = append(rows, row)
+	}
+	return writeTable(w, rows)
+}
+
+// writeTable writes rows aligned on the right, but for the first column,
+// which names the row and is aligned on the left.
+func writeTable(w io.Writer, rows [][]string) error {
+	first := 0
+	for _, r := range rows {
+		first = max(first, utf8.RuneCountInString(r[0]))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, r := range rows {
+		fmt.Fprint(tw, r[0], strings.Repeat(" ", first-utf8.RuneCountInString(r[0])), "\t")
+		for _, c := range r[1:] {
+			fmt.Fprint(tw, c, "\t") // tabwriter aligns the cells a tab ends
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func writeStatsCSV(w io.Writer, periods []model.Period) error {
+	cw := csv.NewWriter(w)
+	head := append([]string{"start"}, statsColumns...)
+	head[len(head)-2] = "mean wait seconds"
+	head[len(head)-1] = "decided within 24h"
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	for _, p := range periods {
+		if err := cw.Write(append([]string{p.Start.Format("2006-01-02")}, statsRow(p, false)...)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// statsJSON is the health for machines: times in RFC 3339, durations in
+// seconds.
+func statsJSON(h model.Health) any {
+	type period struct {
+		Start           time.Time `json:"start"`
+		End             time.Time `json:"end"`
+		Label           string    `json:"label"`
+		Newcomers       int64     `json:"newcomers"`
+		Active          int64     `json:"active"`
+		Events          int64     `json:"events"`
+		Issued          int64     `json:"issued"`
+		Redeemed        int64     `json:"redeemed"`
+		Deducted        int64     `json:"deducted"`
+		Reports         int64     `json:"reports"`
+		Decided         int64     `json:"decided"`
+		Upheld          int64     `json:"upheld"`
+		MeanWaitSeconds int64     `json:"mean_wait_seconds"`
+		DecidedInDay    int64     `json:"decided_within_24h"`
+	}
+	type cohort struct {
+		Month  string  `json:"month"`
+		Size   int64   `json:"members"`
+		Active []int64 `json:"active"`
+	}
+	periods := func(ps []model.Period) []period {
+		out := []period{}
+		for _, p := range ps {
+			out = append(out, period{p.Start, p.End, p.Label, p.Newcomers, p.Active, p.Events, p.Issued, p.Redeemed,
+				p.Deducted, p.Reports, p.Decided, p.Upheld, int64(p.MeanWait() / time.Second), p.InDay})
+		}
+		return out
+	}
+	cohorts := []cohort{}
+	for _, c := range h.Cohorts {
+		cohorts = append(cohorts, cohort{c.Month.Format("2006-01"), c.Size, c.Active})
+	}
+	return struct {
+		At         time.Time `json:"at"`
+		Members    int64     `json:"members"`
+		Active7    int64     `json:"active_7_days"`
+		Active30   int64     `json:"active_30_days"`
+		Engagement float64   `json:"engagement"`
+		Pending    int64     `json:"pending_requests"`
+		Open       int64     `json:"open_cases"`
+		Months     []period  `json:"months"`
+		Weeks      []period  `json:"weeks"`
+		Cohorts    []cohort  `json:"cohorts"`
+	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, periods(h.Months), periods(h.Weeks), cohorts}
+}
+
+// signed writes a count with thousands separators, negative ones too.
+func signed(n int64) string {
+	if n < 0 {
+		return "-" + count(int(-n))
+	}
+	return count(int(n))
+}
+
+// percent writes part/whole as a whole percentage ("—" of nothing).
+func percent(part, whole int64) string {
+	if whole == 0 {
+		return "—"
+	}
+	p := float64(part) * 100 / float64(whole)
+	if p > 0 && p < 1 {
+		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
+}

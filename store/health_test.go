@@ -1,0 +1,174 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"steward/ingest"
+	"steward/model"
+)
+
+// rtHealthCommunity: alice joined in September, bob in October, carol in
+// November (t0 is Friday 2026-11-20, noon); events in and out of time
+// order, awards (one undone), a redemption, three cases (one decision
+// undone).
+func rtHealthCommunity(t *testing.T) *Store {
+	t.Helper()
+	s, _ := newStore(t)
+	importText(t, s, ingest.Members, rtLines(rtMemberHeader, []string{
+		"alice,Alice,2026-09-01,,", "bob,Bob,2026-10-15,,", "carol,Carol,2026-11-02,,",
+	}))
+	rtEvents(t, s,
+		"e1,alice,post,2026-09-02T10:00:00Z",
+		"e2,alice,reply,2026-09-03T10:00:00Z", // the same week and month: counted once
+		"e4,bob,post,2026-10-16T10:00:00Z",
+		"e3,alice,post,2026-11-17T10:00:00Z",
+		"e5,carol,answer,2026-11-18T10:00:00Z")
+	// Late events, in a transaction of their own: alice was active in
+	// September's first week already, but not in October.
+	rtEvents(t, s,
+		"e6,alice,reply,2026-09-04T10:00:00Z",
+		"e7,alice,reply,2026-10-20T10:00:00Z")
+	for _, a := range []struct {
+		who    string
+		points int64
+	}{{"alice", 30}, {"carol", 200}, {"bob", 5}} {
+		_, err := s.Award(a.who, a.points, "thanks")
+		rtOK(t, err)
+	}
+	_, err := s.Undo() // bob's 5
+	rtOK(t, err)
+	rtRequests(t, s, "r1,carol,sticker-pack,2026-11-20T10:00:00Z")
+	for _, o := range s.Approve("r1") {
+		rtOK(t, o.Err)
+	}
+	rtReports(t, s,
+		"p1,bob,alice,post-1,spam,,2026-11-20T09:00:00Z",
+		"p2,alice,bob,post-2,spam,,2026-11-18T12:00:00Z",
+		"p3,carol,bob,post-3,spam,,2026-11-19T12:00:00Z")
+	_, err = s.Decide(rtCaseOf(t, s, "alice", "post-1").ID, Verdict{Reason: "fine"})
+	rtOK(t, err)
+	_, err = s.Decide(rtCaseOf(t, s, "bob", "post-2").ID, Verdict{Action: model.Deduction, Points: 5, Reason: "spam"})
+	rtOK(t, err)
+	d, err := s.Decide(rtCaseOf(t, s, "bob", "post-3").ID, Verdict{Reason: "too quick"})
+	rtOK(t, err)
+	_, err = s.UndoSeq(d.Seq)
+	rtOK(t, err)
+	return s
+}
+
+func periodLine(p model.Period) string {
+	return fmt.Sprintf("%s new %d active %d events %d issued %d redeemed %d deducted %d reports %d decided %d upheld %d waited %s in a day %d",
+		p.Label, p.Newcomers, p.Active, p.Events, p.Issued, p.Redeemed, p.Deducted, p.Reports, p.Decided, p.Upheld, p.Waited, p.InDay)
+}
+
+func TestHealthCountsWhatEveryWriteDid(t *testing.T) {
+	t.Parallel()
+	s := rtHealthCommunity(t)
+	h, err := s.Health(HealthSpan{Months: 4, Weeks: 13, Cohorts: 3})
+	rtOK(t, err)
+	if h.Members != 3 || h.Active7 != 2 || h.Active30 != 2 || h.Pending != 0 || h.Open != 1 {
+		t.Errorf("headline: %d members, %d active in 7 days, %d in 30, %d pending, %d open; want 3, 2, 2, 0, 1 (bob was last active on 16 October; one decision was undone)",
+			h.Members, h.Active7, h.Active30, h.Pending, h.Open)
+	}
+	var months []string
+	for _, p := range h.Months {
+		months = append(months, periodLine(p))
+	}
+	want := []string{
+		"2026-08 new 0 active 0 events 0 issued 0 redeemed 0 deducted 0 reports 0 decided 0 upheld 0 waited 0s in a day 0",
+		// welcome 10, post 5, reply 2, reply 2
+		"2026-09 new 1 active 1 events 3 issued 19 redeemed 0 deducted 0 reports 0 decided 0 upheld 0 waited 0s in a day 0",
+		// welcome 10, bob's post 5, alice's late reply 2
+		"2026-10 new 1 active 2 events 2 issued 17 redeemed 0 deducted 0 reports 0 decided 0 upheld 0 waited 0s in a day 0",
+		// welcome 10, post 5, answer 10, awards 30 + 200 (bob's 5 undone);
+		// p1 waited 3 hours, p2 two days; p3's decision was undone
+		"2026-11 new 1 active 2 events 2 issued 255 redeemed 150 deducted 5 reports 3 decided 2 upheld 1 waited 51h0m0s in a day 1",
+	}
+	if strings.Join(months, "\n") != strings.Join(want, "\n") {
+		t.Errorf("months:\n%s\nwant\n%s", strings.Join(months, "\n"), strings.Join(want, "\n"))
+	}
+	active := map[string]int64{}
+	for _, p := range h.Weeks {
+		active[p.Start.Format("01-02")] = p.Active
+	}
+	for week, n := range map[string]int64{"08-31": 1, "10-12": 1, "10-19": 1, "11-16": 2, "11-09": 0} {
+		if active[week] != n {
+			t.Errorf("members active in the week of %s: %d, want %d (all weeks: %v)", week, active[week], n, active)
+		}
+	}
+	if last := h.Weeks[len(h.Weeks)-1]; last.Label != "W47 2026" || last.Start.Format("2006-01-02") != "2026-11-16" {
+		t.Errorf("this week is %q from %s, want W47 2026 from Monday 2026-11-16", last.Label, last.Start)
+	}
+	var cohorts []string
+	for _, c := range h.Cohorts {
+		cohorts = append(cohorts, fmt.Sprintf("%s %d %v", c.Month.Format("2006-01"), c.Size, c.Active))
+	}
+	if got := strings.Join(cohorts, "; "); got != "2026-09 1 [1 1 1]; 2026-10 1 [1 0]; 2026-11 1 [1]" {
+		t.Errorf("cohorts: %s", got)
+	}
+	mustCheck(t, s)
+}
+
+func TestHealthOfAnEmptyFile(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	importText(t, s, ingest.Members, "handle\n")
+	h, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	if h.Members != 0 || len(h.Months) != 12 || len(h.Weeks) != 13 || len(h.Cohorts) != 6 || h.Months[11].Active != 0 {
+		t.Errorf("health of a file nothing was written to: %+v", h)
+	}
+}
+
+func TestCheckFindsATallyThatDisagreesWithTheRecords(t *testing.T) {
+	t.Parallel()
+	s := rtHealthCommunity(t)
+	s.Release()
+	rtCorrupt(t, s, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bTallies)
+		day := tallyKey('d', model.Day(time.Date(2026, 10, 16, 0, 0, 0, 0, time.UTC)))
+		v, err := decodeDayTally(b.Get(day))
+		if err != nil {
+			return err
+		}
+		v.Events++
+		if err := b.Put(day, encodeDayTally(v)); err != nil {
+			return err
+		}
+		return b.Put(tallyKey('w', model.Week(model.Day(t0))), encodeCount(7))
+	})
+	got := strings.Join(rtViolations(t, s), "\n")
+	for _, want := range []string{"the tally of 2026-10-16 is {Joined:0 Events:2", "but the records count {Joined:0 Events:1",
+		"the active members of the week of 2026-11-16 is 7, but the records count 2"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("check's violations do not say %q:\n%s", want, got)
+		}
+	}
+}
+
+// A file written before the tallies existed (schema 2) has them counted
+// from its records when it is first opened.
+func TestSchema2GetsItsTalliesCounted(t *testing.T) {
+	t.Parallel()
+	s := rtHealthCommunity(t)
+	want, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	s.Release()
+	rtCorrupt(t, s, func(tx *bolt.Tx) error { return tx.DeleteBucket(bTallies) })
+	setSchema(t, s.Path(), 2)
+	got, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("health after the migration:\n%+v\nwant\n%+v", got, want)
+	}
+	s.Release()
+	if v := readSchema(t, s.Path()); v != SchemaVersion {
+		t.Errorf("schema %d after the first read, want %d", v, SchemaVersion)
+	}
+	mustCheck(t, s)
+}

@@ -139,7 +139,7 @@ func TestHealthOf(t *testing.T) {
 
 func TestFormatWait(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		45 * time.Second:               "45s",
+		45 * time.Second:                "45s",
 		12*time.Minute + 40*time.Second: "12m",
 		5*time.Hour + 20*time.Minute:    "5h20m",
 		3 * time.Hour:                   "3h",

@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"steward/ingest"
+	"steward/model"
 	"steward/store"
 )
 
@@ -292,5 +293,63 @@ func BenchmarkApproveInLongQueue(b *testing.B) {
 		}
 		r := float64(at[1]) / float64(at[0])
 		record(row{"approve one of 10,000 pending (p50)", dur(at[1]), dur(at[0]) + " with 10 pending", r, "≤ 1.5 ×", r <= 1.5})
+	}
+}
+
+// rawHealth is the health baseline: on an open file, the same reads with
+// nothing made of them — the counters, a cursor walk of the last-active
+// index from 30 days ago, and of the tallies from the oldest day shown.
+func rawHealth(b testing.TB, db *bolt.DB, from time.Time, firstDay []byte) {
+	if err := db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket([]byte("meta"))
+		for _, k := range []string{"count_members", "count_pending", "count_open"} {
+			_ = meta.Get([]byte(k))
+		}
+		n := 0
+		c := tx.Bucket([]byte("by_active")).Cursor()
+		for k, _ := c.Seek(store.TimeKey(from)); k != nil; k, _ = c.Next() {
+			n++
+		}
+		c = tx.Bucket([]byte("tallies")).Cursor()
+		for k, v := c.Seek(firstDay); k != nil; k, v = c.Next() {
+			n += len(v)
+		}
+		_ = n
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkHealth reads the community's health (what `steward stats` and
+// the Health pane show) at two sizes of community.
+func BenchmarkHealth(b *testing.B) {
+	sc := currentScale()
+	small := community(b, sc.small, sc.events*sc.small/sc.members, 0)
+	large := community(b, sc.members, sc.events, 0)
+	for i := 0; i < b.N; i++ {
+		var stores [2]*store.Store
+		for j, path := range []string{small, large} {
+			st := openStore(path)
+			stores[j] = st
+			h, err := st.Health(store.DefaultSpan)
+			if err != nil || h.Members == 0 {
+				b.Fatalf("health: %v (%d members)", err, h.Members)
+			}
+			raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			first := store.TallyKey('d', model.Day(model.MonthStart(model.Month(now)-11)))
+			d, rawD := p50Pair(101, func() {
+				if _, err := st.Health(store.DefaultSpan); err != nil {
+					b.Fatal(err)
+				}
+			}, func() { rawHealth(b, raw, now.Add(-30*24*time.Hour), first) })
+			raw.Close()
+			r := float64(d) / float64(rawD)
+			members := []int{sc.small, sc.members}[j]
+			record(row{fmt.Sprintf("health (stats), %d members, %d active in 30 days", members, h.Active30), dur(d), dur(rawD) + " raw walk", r, "≤ 1 ms", d <= time.Millisecond})
+		}
 	}
 }

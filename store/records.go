@@ -474,3 +474,8 @@ func decodeAudit(b []byte) (model.AuditEntry, error) {
 // DecodeMember decodes a member record as it is stored, for benchmarks whose
 // raw baseline reads the file without the store.
 func DecodeMember(b []byte) (model.Member, error) { return decodeMember(b) }
+
+// TimeKey and TallyKey are the keys of the last-active index and of the
+// tallies, for the same benchmarks.
+func TimeKey(t time.Time) []byte               { return timeKey(t) }
+func TallyKey(kind byte, nums ...int32) []byte { return tallyKey(kind, nums...) }

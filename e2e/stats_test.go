@@ -1,0 +1,86 @@
+package e2e
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestStats runs `steward stats` in its three forms on a demo community,
+// and checks its newcomers against the members export: two paths through
+// the file (the tallies every write keeps, the members' records) that must
+// agree.
+func TestStats(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	must(t, "demo", "--db", db, "--members", "300", "--days", "120", "--seed", "4")
+
+	text := must(t, "stats", "--db", db).stdout
+	for _, want := range []string{"community health on ", "members 300 · active in the last 7 days ", "(engagement ",
+		time.Now().UTC().Format("2006-01") + " (so far)", "retention: ", "joined"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("stats does not say %q:\n%s", want, text)
+		}
+	}
+
+	weeks := table(t, must(t, "stats", "--db", db, "--period", "week", "--weeks", "26", "--format", "csv").stdout)
+	if len(weeks) != 26 {
+		t.Fatalf("%d weeks in the csv, want 26", len(weeks))
+	}
+	joined := map[string]int{} // the Monday of the week → members who joined in it
+	for _, m := range exportTable(t, db, "members") {
+		at, err := time.Parse("2006-01-02", m["joined_at"][:10])
+		if err != nil {
+			t.Fatalf("joined_at %q of %s: %v", m["joined_at"], m["handle"], err)
+		}
+		monday := at.AddDate(0, 0, -(int(at.Weekday())+6)%7)
+		joined[monday.Format("2006-01-02")]++
+	}
+	total := 0
+	for _, w := range weeks {
+		n, err := strconv.Atoi(w["newcomers"])
+		if err != nil {
+			t.Fatalf("newcomers %q: %v", w["newcomers"], err)
+		}
+		if n != joined[w["start"]] {
+			t.Errorf("the week of %s: stats says %d newcomers, the members export %d", w["start"], n, joined[w["start"]])
+		}
+		total += n
+	}
+	if total == 0 {
+		t.Errorf("no newcomers in 26 weeks of a 120-day demo:\n%v", weeks)
+	}
+
+	var h struct {
+		Members int64 `json:"members"`
+		Active  int64 `json:"active_30_days"`
+		Months  []struct {
+			Label  string `json:"label"`
+			Active int64  `json:"active"`
+		} `json:"months"`
+		Cohorts []struct {
+			Members int64   `json:"members"`
+			Active  []int64 `json:"active"`
+		} `json:"cohorts"`
+	}
+	out := must(t, "stats", "--db", db, "--format", "json", "--months", "3", "--cohorts", "2").stdout
+	if err := json.Unmarshal([]byte(out), &h); err != nil {
+		t.Fatalf("stats --format json: %v\n%s", err, clip(out))
+	}
+	if h.Members != 300 || h.Active == 0 || len(h.Months) != 3 || len(h.Cohorts) != 2 || len(h.Cohorts[0].Active) != 2 {
+		t.Errorf("stats as json: %+v", h)
+	}
+
+	for _, args := range [][]string{{"--months", "0"}, {"--period", "day"}, {"--format", "xml"}} {
+		r := steward(t, append([]string{"stats", "--db", db}, args...)...)
+		if r.code != 2 || !strings.Contains(r.stderr, args[0]) {
+			t.Errorf("stats %s: want exit 2 naming the flag: %v", strings.Join(args, " "), r)
+		}
+	}
+	if r := steward(t, "stats", "--db", filepath.Join(t.TempDir(), "none.db")); r.code != 2 || !strings.Contains(r.stderr, "none.db") {
+		t.Errorf("stats on a missing file: want exit 2 naming it: %v", r)
+	}
+}

@@ -344,7 +344,7 @@ func printChange(w io.Writer, ch store.ProgrammeChange, dry bool) {
 func runCheck(e env, args []string) error {
 	var c common
 	fs := newFlags(e, "check", "steward check [--db PATH]",
-		"Runs bbolt's consistency check and proves the domain's invariants: balance = sum of the\nledger, held = pending holds, balance − held ≥ 0, stock ≥ 0, every index agrees with the\ndata, tiers agree with points, the audit chain is unbroken. Exits 1 naming each violation.",
+		"Runs bbolt's consistency check and proves the domain's invariants: balance = sum of the\nledger, held = pending holds, balance − held ≥ 0, stock ≥ 0, every index agrees with the\ndata, tiers agree with points, the audit chain is unbroken,\nthe health tallies agree with a recount. Exits 1 naming each violation.",
 		"  steward check --db community.db")
 	c.register(fs)
 	if _, err := parse(fs, args, 0); err != nil {

@@ -336,6 +336,7 @@ func printChange(w io.Writer, ch store.ProgrammeChange, dry bool) {
 	section("tiers", ch.Tiers)
 	section("badges won", ch.BadgesWon)
 	section("badges lost", ch.BadgesLost)
+	printRepricing(w, ch.Points)
 	if ch.Backup != "" {
 		fmt.Fprintf(w, "backup of the database before the change: %s\n", ch.Backup)
 	}

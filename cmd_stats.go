@@ -230,3 +230,36 @@ func percent(part, whole int64) string {
 	}
 	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
 }
+
+// printRepricing shows what the last days' events earn under the rules in
+// force and under the new ones.
+func printRepricing(w io.Writer, r model.Repricing) {
+	days := int(r.To.Sub(r.From) / (24 * time.Hour))
+	if r.Events == 0 {
+		fmt.Fprintf(w, "points: no events in the last %d days to try the new rules on\n", days)
+		return
+	}
+	fmt.Fprintf(w, "points of the last %d days' %s events (%s to %s), each member priced afresh by each programme:\n",
+		days, signed(r.Events), r.From.Format("2006-01-02"), r.To.Add(-time.Second).Format("2006-01-02"))
+	rows := [][]string{{"kind", "events", "now", "new", "change"}}
+	for _, k := range r.Kinds {
+		rows = append(rows, []string{k.Kind, signed(k.Events), signed(k.Old), signed(k.New), change(k.Old, k.New)})
+	}
+	rows = append(rows, []string{"all", signed(r.Events), signed(r.Old), signed(r.New), change(r.Old, r.New)})
+	_ = writeTable(w, rows)
+}
+
+// change writes how much from grew or shrank to become to.
+func change(from, to int64) string {
+	switch {
+	case from == to:
+		return "="
+	case from == 0:
+		return "new"
+	}
+	p := float64(to-from) * 100 / float64(from)
+	if p > 0 {
+		return "+" + strconv.FormatFloat(p, 'f', 0, 64) + "%"
+	}
+	return strconv.FormatFloat(p, 'f', 0, 64) + "%"
+}

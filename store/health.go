@@ -477,3 +477,46 @@ func tallyText(k string, v []byte) string {
 	}
 	return fmt.Sprint(decodeCount(v))
 }
+
+// repriceDays is the window a change of the programme is tried on.
+const repriceDays = 30
+
+// reprice prices the events of the last repriceDays days (today
+// included) under the programme in force and under p. Those events are
+// found walking the ledger from its newest entry back, until as many as the
+// tallies count for those days are found: an import writes mostly in time
+// order, so the walk stops long before the start of a ten-year ledger.
+func (r *reader) reprice(p model.Programme) (model.Repricing, error) {
+	today := model.Day(r.now)
+	first := today - repriceDays + 1
+	var want int64
+	if b := r.tx.Bucket(bTallies); b != nil {
+		c := b.Cursor()
+		for k, v := c.Seek(tallyKey('d', first)); k != nil && k[0] == 'd' && tallyNum(k[1:]) <= today; k, v = c.Next() {
+			t, err := decodeDayTally(v)
+			if err != nil {
+				return model.Repricing{}, err
+			}
+			want += t.Events
+		}
+	}
+	byMember := map[uint32][]model.Event{}
+	var found int64
+	c := r.bucket(bLedger).Cursor()
+	for k, v := c.Last(); k != nil && found < want; k, v = c.Prev() {
+		id, e, err := decodeEntry(be64(k), v)
+		if err != nil {
+			return model.Repricing{}, fmt.Errorf("ledger entry %d: %w", be64(k), err)
+		}
+		if d := model.Day(e.At); e.Type != model.Earned || d < first || d > today {
+			continue
+		}
+		found++
+		byMember[id] = append(byMember[id], model.Event{Kind: e.Rule, At: e.At})
+	}
+	members := make([][]model.Event, 0, len(byMember))
+	for _, id := range slices.Sorted(maps.Keys(byMember)) {
+		members = append(members, byMember[id])
+	}
+	return model.Reprice(&r.prog, &p, model.DayStart(first), model.DayStart(today+1), members), nil
+}

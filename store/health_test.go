@@ -172,3 +172,37 @@ func TestSchema2GetsItsTalliesCounted(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// A programme's dry run prices the last 30 days' events under both
+// programmes, finding them however deep in the ledger they were written.
+func TestApplyProgrammeRepricesTheLastThirtyDays(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	rtJoin(t, s, "alice", "bob")
+	// Recent events first, then a long history imported after them, so
+	// that the recent ones are far from the end of the ledger.
+	rtEvents(t, s,
+		"r1,alice,post,2026-11-20T08:00:00Z",
+		"r2,bob,post,2026-10-22T08:00:00Z", // 29 days before t0's day: inside
+		"r3,bob,reply,2026-11-19T08:00:00Z")
+	var old []string
+	for i := range 300 {
+		old = append(old, fmt.Sprintf("o%d,alice,post,2026-09-%02dT%02d:00:00Z", i, 2+i/24, i%24))
+	}
+	rtEvents(t, s, old...)
+	rtEvents(t, s, "x1,bob,post,2026-10-21T23:00:00Z") // 30 days before: outside
+	p := model.Default()
+	for i := range p.Actions {
+		if p.Actions[i].Kind == "post" {
+			p.Actions[i].Points = 8
+		}
+	}
+	ch, err := s.ApplyProgramme(p, true)
+	rtOK(t, err)
+	r := ch.Points
+	if r.Events != 3 || r.Old != 12 || r.New != 18 || r.From.Format("2006-01-02") != "2026-10-22" || r.To.Format("2006-01-02") != "2026-11-21" {
+		t.Errorf("repricing %s to %s: %d events, %d → %d points; want 2026-10-22 to 2026-11-21, 3 events, 12 → 18",
+			r.From.Format("2006-01-02"), r.To.Format("2006-01-02"), r.Events, r.Old, r.New)
+	}
+	mustCheck(t, s)
+}

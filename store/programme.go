@@ -15,7 +15,10 @@ type ProgrammeChange struct {
 	Tiers      []string // "alice: Beginner → Experienced"
 	BadgesWon  []string // "alice: helpful"
 	BadgesLost []string
-	Backup     string // where the database was copied first ("" on a dry run)
+	// Points is what the last 30 days' events earn under the rules in
+	// force and under the new ones.
+	Points model.Repricing
+	Backup string // where the database was copied first ("" on a dry run)
 }
 
 // ApplyProgramme replaces the programme and recomputes every member's tier
@@ -47,6 +50,10 @@ func (s *Store) ApplyProgramme(p model.Programme, dryRun bool) (ProgrammeChange,
 	err := target.update(func(w *writer) error {
 		old := w.prog
 		ch.Diff = model.DiffProgrammes(old, p)
+		var err error
+		if ch.Points, err = w.reprice(p); err != nil {
+			return err
+		}
 		if err := putProgramme(w.tx, p); err != nil {
 			return err
 		}
@@ -59,7 +66,7 @@ func (s *Store) ApplyProgramme(p model.Programme, dryRun bool) (ProgrammeChange,
 		}
 		summary := fmt.Sprintf("applied a programme: %d rule changes, %d tier changes, %d badges won, %d lost",
 			len(ch.Diff), len(ch.Tiers), len(ch.BadgesWon), len(ch.BadgesLost))
-		_, err := w.audit(model.AuditEntry{Action: "programme", Subject: "programme", Summary: summary, After: strings.Join(ch.Diff, "\n")}, nil)
+		_, err = w.audit(model.AuditEntry{Action: "programme", Subject: "programme", Summary: summary, After: strings.Join(ch.Diff, "\n")}, nil)
 		return err
 	})
 	if errors.Is(err, errDryRun) {

@@ -11,7 +11,7 @@ import (
 type Repricing struct {
 	From, To time.Time
 	Events   int64
-	Old, New int64          // points, every kind together
+	Old, New int64           // points, every kind together
 	Kinds    []KindRepricing // by kind
 }
 

@@ -54,3 +54,40 @@ func TestDemoOfSeveralCohortsKeepsEachHistoryInTimeOrder(t *testing.T) {
 		t.Fatal("no referral was paid: the test proves nothing about them")
 	}
 }
+
+// The demo's past decisions come after what they decide: a request is
+// approved after it was made, a case settled after it was reported, so the
+// health numbers of a demo look like a community's.
+func TestDemoDecidesAfterTheFact(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	st := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Actor: "demo", Now: func() time.Time { return now }})
+	// 3,000 members: 75 requests decided 7 hours apart used to reach back
+	// 22 days, before the requests (made in the last 14) existed.
+	if _, err := Write(st, Options{Members: 3000, Days: 60, Seed: 2, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	h, err := st.Health(store.HealthSpan{Months: 3, Weeks: 4, Cohorts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decided int64
+	for _, w := range h.Weeks {
+		decided += w.Decided
+		if w.Decided > 0 && w.MeanWait() < 10*time.Minute {
+			t.Errorf("the week of %s: %d cases decided after %s on average; a demo moderator takes 10 minutes at least",
+				w.Start.Format("2006-01-02"), w.Decided, w.MeanWait())
+		}
+	}
+	if decided == 0 {
+		t.Error("no case decided in the last four weeks of the demo")
+	}
+	for _, m := range h.Months[:2] {
+		if m.Redeemed != 0 {
+			t.Errorf("%s: %d points redeemed, but every request of the demo is from the last 14 days", m.Label, m.Redeemed)
+		}
+	}
+	if h.Months[2].Redeemed == 0 {
+		t.Error("nothing redeemed this month")
+	}
+}

@@ -82,10 +82,15 @@ func (p *plan) requests(st *store.Store, rng *rand.Rand, prog model.Programme) e
 	}
 	// The oldest requests were decided already: most approved, a few not.
 	return st.Batch(func(b *store.Batch) error {
-		ids := b.Pending(len(rows))
+		ids := b.Pending(len(rows)) // oldest first
 		decide := len(ids) - want
+		clock := newModeratorClock(p.opt.Seed)
 		for i := 0; i < decide; i++ {
-			b.SetClock(p.opt.Now.Add(-time.Duration(decide-i) * 7 * time.Hour))
+			req, err := b.Request(ids[i])
+			if err != nil {
+				return err
+			}
+			b.SetClock(clock.next(req.At, p.opt.Now))
 			if rng.IntN(5) == 0 {
 				if _, err := b.Reject(ids[i], rejectReasons[rng.IntN(len(rejectReasons))]); err != nil {
 					return err
@@ -176,9 +181,19 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 			ids = append(ids, id)
 		}
 		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-		settle := len(ids) / 3
-		for i := 0; i < settle; i++ {
-			b.SetClock(p.opt.Now.Add(-time.Duration(settle-i) * 5 * time.Hour))
+		settle := ids[:len(ids)/3]
+		first := map[uint64]time.Time{}
+		for _, id := range settle {
+			c, err := b.Case(id)
+			if err != nil {
+				return err
+			}
+			first[id] = c.FirstAt
+		}
+		sort.SliceStable(settle, func(i, j int) bool { return first[settle[i]].Before(first[settle[j]]) })
+		clock := newModeratorClock(p.opt.Seed + 1)
+		for i := range settle {
+			b.SetClock(clock.next(first[settle[i]], p.opt.Now))
 			v := store.Verdict{Reason: "reviewed the thread"}
 			switch x := rng.IntN(20); {
 			case x < 8:
@@ -202,6 +217,35 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 		}
 		return nil
 	})
+}
+
+// moderatorClock dates the decisions of the demo's past: each a while
+// after what it decides arrived (minutes to a couple of days), never before
+// the one decided just before it, and never after now. Its randomness is
+// its own, so that the decisions themselves stay those of the seed.
+type moderatorClock struct {
+	rng  *rand.Rand
+	last time.Time
+}
+
+func newModeratorClock(seed uint64) *moderatorClock {
+	return &moderatorClock{rng: rand.New(rand.NewPCG(seed, 0xc10c))}
+}
+
+func (c *moderatorClock) next(arrived, now time.Time) time.Time {
+	wait := time.Duration(c.rng.Int64N(int64(6*time.Hour))) + 10*time.Minute
+	if c.rng.IntN(4) == 0 {
+		wait += time.Duration(c.rng.Int64N(int64(48 * time.Hour)))
+	}
+	at := arrived.Add(wait)
+	if !at.After(c.last) {
+		at = c.last.Add(time.Minute)
+	}
+	if at.After(now) {
+		at = now
+	}
+	c.last = at
+	return at.Truncate(time.Second)
 }
 
 func (p *plan) recognition(st *store.Store, rng *rand.Rand, prog model.Programme) error {

@@ -84,13 +84,17 @@ func (p *plan) requests(st *store.Store, rng *rand.Rand, prog model.Programme) e
 	return st.Batch(func(b *store.Batch) error {
 		ids := b.Pending(len(rows)) // oldest first
 		decide := len(ids) - want
-		clock := newModeratorClock(p.opt.Seed)
-		for i := 0; i < decide; i++ {
+		arrived := make([]time.Time, decide)
+		for i := range arrived {
 			req, err := b.Request(ids[i])
 			if err != nil {
 				return err
 			}
-			b.SetClock(clock.next(req.At, p.opt.Now))
+			arrived[i] = req.At
+		}
+		order, at := decisionTimes(p.opt.Seed, arrived, p.opt.Now)
+		for _, i := range order {
+			b.SetClock(at[i])
 			if rng.IntN(5) == 0 {
 				if _, err := b.Reject(ids[i], rejectReasons[rng.IntN(len(rejectReasons))]); err != nil {
 					return err
@@ -182,18 +186,17 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 		}
 		rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
 		settle := ids[:len(ids)/3]
-		first := map[uint64]time.Time{}
-		for _, id := range settle {
+		arrived := make([]time.Time, len(settle))
+		for i, id := range settle {
 			c, err := b.Case(id)
 			if err != nil {
 				return err
 			}
-			first[id] = c.FirstAt
+			arrived[i] = c.FirstAt
 		}
-		sort.SliceStable(settle, func(i, j int) bool { return first[settle[i]].Before(first[settle[j]]) })
-		clock := newModeratorClock(p.opt.Seed + 1)
-		for i := range settle {
-			b.SetClock(clock.next(first[settle[i]], p.opt.Now))
+		order, at := decisionTimes(p.opt.Seed+1, arrived, p.opt.Now)
+		for _, i := range order {
+			b.SetClock(at[i])
 			v := store.Verdict{Reason: "reviewed the thread"}
 			switch x := rng.IntN(20); {
 			case x < 8:
@@ -205,10 +208,10 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 			default:
 				v.Action, v.Duration, v.Reason = model.Suspension, 24*time.Hour, "cool-off after a heated exchange"
 			}
-			if _, err := b.Decide(ids[i], v); errors.Is(err, store.ErrInvalid) {
+			if _, err := b.Decide(settle[i], v); errors.Is(err, store.ErrInvalid) {
 				// Nothing left to deduct: a warning instead.
 				v = store.Verdict{Action: model.Warning, Reason: "reminder of the guidelines"}
-				if _, err := b.Decide(ids[i], v); err != nil {
+				if _, err := b.Decide(settle[i], v); err != nil {
 					return err
 				}
 			} else if err != nil {
@@ -219,33 +222,27 @@ func (p *plan) reports(st *store.Store, rng *rand.Rand, prog model.Programme) er
 	})
 }
 
-// moderatorClock dates the decisions of the demo's past: each a while
-// after what it decides arrived (minutes to a couple of days), never before
-// the one decided just before it, and never after now. Its randomness is
-// its own, so that the decisions themselves stay those of the seed.
-type moderatorClock struct {
-	rng  *rand.Rand
-	last time.Time
-}
-
-func newModeratorClock(seed uint64) *moderatorClock {
-	return &moderatorClock{rng: rand.New(rand.NewPCG(seed, 0xc10c))}
-}
-
-func (c *moderatorClock) next(arrived, now time.Time) time.Time {
-	wait := time.Duration(c.rng.Int64N(int64(6*time.Hour))) + 10*time.Minute
-	if c.rng.IntN(4) == 0 {
-		wait += time.Duration(c.rng.Int64N(int64(48 * time.Hour)))
+// decisionTimes dates the demo's past decisions: each a while after what
+// it decides arrived (minutes to hours, now and then a couple of days),
+// never after now. It returns them with the order to make them in, by
+// date, so that the audit log stays in time order. Its randomness is its
+// own, so that the decisions themselves stay those of the seed.
+func decisionTimes(seed uint64, arrived []time.Time, now time.Time) (order []int, at []time.Time) {
+	rng := rand.New(rand.NewPCG(seed, 0xc10c))
+	at = make([]time.Time, len(arrived))
+	for i, a := range arrived {
+		wait := time.Duration(rng.Int64N(int64(6*time.Hour))) + 10*time.Minute
+		if rng.IntN(5) == 0 {
+			wait += time.Duration(rng.Int64N(int64(48 * time.Hour)))
+		}
+		at[i] = a.Add(wait).Truncate(time.Second)
+		if at[i].After(now) {
+			at[i] = now
+		}
+		order = append(order, i)
 	}
-	at := arrived.Add(wait)
-	if !at.After(c.last) {
-		at = c.last.Add(time.Minute)
-	}
-	if at.After(now) {
-		at = now
-	}
-	c.last = at
-	return at.Truncate(time.Second)
+	sort.SliceStable(order, func(x, y int) bool { return at[order[x]].Before(at[order[y]]) })
+	return order, at
 }
 
 func (p *plan) recognition(st *store.Store, rng *rand.Rand, prog model.Programme) error {

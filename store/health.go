@@ -94,8 +94,7 @@ var DefaultSpan = HealthSpan{Months: 12, Weeks: 13, Cohorts: 6}
 
 // Health reads the community's health as of now: the counters, the members
 // active in the last 7 and 30 days (a walk of the last-active index from
-// 30 days ago, as long as the list of those members), and the span's
-// tallies.
+// 30 days ago, as long as there are such members), and the span's tallies.
 func (s *Store) Health(span HealthSpan) (model.Health, error) {
 	var h model.Health
 	err := s.view(func(r *reader) error {

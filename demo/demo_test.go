@@ -91,3 +91,19 @@ func TestDemoDecidesAfterTheFact(t *testing.T) {
 		t.Error("nothing redeemed this month")
 	}
 }
+
+// Small demos have fewer requests than a demo moderator would decide:
+// nothing to decide must not be a negative number of decisions.
+func TestSmallDemos(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for _, n := range []int{1, 3, 10, 50} {
+		st := store.Open(filepath.Join(t.TempDir(), "demo.db"), store.Options{Actor: "demo", Now: func() time.Time { return now }})
+		if _, err := Write(st, Options{Members: n, Days: 30, Seed: 1, Now: now}); err != nil {
+			t.Fatalf("a demo of %d members: %v", n, err)
+		}
+		if rep, err := st.Check(); err != nil || !rep.OK() {
+			t.Fatalf("check of a demo of %d members: %v %v", n, err, rep.Violations)
+		}
+	}
+}

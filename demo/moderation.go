@@ -83,7 +83,7 @@ func (p *plan) requests(st *store.Store, rng *rand.Rand, prog model.Programme) e
 	// The oldest requests were decided already: most approved, a few not.
 	return st.Batch(func(b *store.Batch) error {
 		ids := b.Pending(len(rows)) // oldest first
-		decide := len(ids) - want
+		decide := max(0, len(ids)-want)
 		arrived := make([]time.Time, decide)
 		for i := range arrived {
 			req, err := b.Request(ids[i])

@@ -18,7 +18,7 @@ type KeyMap struct {
 	Back     key.Binding // close a detail, clear a filter, cancel a form
 	NextPane key.Binding
 	PrevPane key.Binding
-	Pane     [4]key.Binding // 1–4: Members, Leaderboard, Approvals, Reports
+	Pane     [5]key.Binding // 1–5: Members, Leaderboard, Approvals, Reports, Health
 
 	// Actions.
 	Award   key.Binding
@@ -66,11 +66,12 @@ func Default() KeyMap {
 		Back:     b("esc", "back", "esc"),
 		NextPane: b("tab", "next pane", "tab"),
 		PrevPane: b("shift+tab", "previous pane", "shift+tab"),
-		Pane: [4]key.Binding{
+		Pane: [5]key.Binding{
 			b("1", "members", "1"),
 			b("2", "leaderboard", "2"),
 			b("3", "approvals", "3"),
 			b("4", "reports", "4"),
+			b("5", "health", "5"),
 		},
 
 		Award:   b("a", "award points", "a"),
@@ -106,5 +107,6 @@ func (k KeyMap) Navigation() []key.Binding {
 
 // App lists the keys that work in every pane, for the full help.
 func (k KeyMap) App() []key.Binding {
-	return []key.Binding{k.Pane[0], k.Pane[1], k.Pane[2], k.Pane[3], k.NextPane, k.PrevPane, k.Undo, k.Refresh, k.Help, k.Quit}
+	keys := append([]key.Binding(nil), k.Pane[:]...)
+	return append(keys, k.NextPane, k.PrevPane, k.Undo, k.Refresh, k.Help, k.Quit)
 }

@@ -17,7 +17,7 @@ func bindings(k KeyMap) map[string]key.Binding {
 		switch x := v.Field(i).Interface().(type) {
 		case key.Binding:
 			out[f.Name] = x
-		case [4]key.Binding:
+		case [5]key.Binding:
 			for j, b := range x {
 				out[f.Name+string(rune('1'+j))] = b
 			}
@@ -66,7 +66,7 @@ func TestKeysMatchWhatTheHelpSays(t *testing.T) {
 		want key.Binding
 	}{
 		{"j", k.Down}, {"k", k.Up}, {"g", k.Home}, {"G", k.End}, {"enter", k.Open}, {"esc", k.Back},
-		{"tab", k.NextPane}, {"shift+tab", k.PrevPane}, {"1", k.Pane[0]}, {"4", k.Pane[3]},
+		{"tab", k.NextPane}, {"shift+tab", k.PrevPane}, {"1", k.Pane[0]}, {"4", k.Pane[3]}, {"5", k.Pane[4]},
 		{"a", k.Award}, {"b", k.Badge}, {"n", k.Note}, {"w", k.Warn}, {"s", k.Suspend},
 		{"y", k.Approve}, {"x", k.Reject}, {"space", k.Mark}, {"d", k.Dismiss}, {"p", k.Deduct},
 		{"p", k.Period}, {"B", k.Ban}, {"o", k.Sort}, {"/", k.Filter}, {"u", k.Undo},
@@ -93,5 +93,29 @@ func TestHelpGroupsHoldNoDuplicates(t *testing.T) {
 				seen[s] = b.Help().Desc
 			}
 		}
+	}
+}
+
+// TestEveryPaneIsOneKeyAway checks that 1 to 5 each reach a pane of their
+// own, and that the full help lists every one of them.
+func TestEveryPaneIsOneKeyAway(t *testing.T) {
+	k := Default()
+	inHelp := map[string]bool{}
+	for _, b := range k.App() {
+		inHelp[b.Help().Key+" "+b.Help().Desc] = true
+	}
+	for i, b := range k.Pane {
+		digit := string(rune('1' + i))
+		for j, other := range k.Pane {
+			if got := key.Matches(press(digit), other); got != (i == j) {
+				t.Errorf("%q reaches pane %d: %v, want %v", digit, j+1, got, i == j)
+			}
+		}
+		if !inHelp[b.Help().Key+" "+b.Help().Desc] {
+			t.Errorf("pane %d (%s %s) is missing from the help", i+1, b.Help().Key, b.Help().Desc)
+		}
+	}
+	if got := k.Pane[len(k.Pane)-1].Help().Desc; got != "health" {
+		t.Errorf("the last pane key is %q, want health", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"steward/store"
 	"steward/termtext"
@@ -57,7 +58,10 @@ type tab struct {
 }
 
 // header draws the tabs and, under them, a rule that is heavy under the
-// active tab: the active pane shows without colour too.
+// active tab: the active pane shows without colour too. A narrow terminal
+// first loses the brand, then the long name of the leaderboard, then the
+// names of the tabs not in view (their numbers and counts stay): every tab
+// is always there.
 func (a *App) header() (string, string) {
 	st := &a.c.Styles
 	tabs := make([]tab, paneCount)
@@ -69,18 +73,27 @@ func (a *App) header() (string, string) {
 		tabs[reportsPane].count = fmt.Sprint(a.counts.Open)
 	}
 	brand := " steward "
-	width := len(brand)
-	for _, t := range tabs {
-		width += 2 + len(t.label) + len(t.count) + 1
+	shorter := []func(){
+		func() { brand = "" },
+		func() { tabs[leaderboardPane].label = "2 Board" },
+		func() {
+			for i := range tabs {
+				if paneID(i) != a.active {
+					tabs[i].label = fmt.Sprint(i + 1)
+				}
+			}
+		},
 	}
-	if width > a.w {
-		brand = ""
-		tabs[leaderboardPane].label = "2 Board"
+	for _, shorten := range shorter {
+		if tabsWidth(brand, tabs) <= a.w {
+			break
+		}
+		shorten()
 	}
 	var b strings.Builder
 	var under strings.Builder
 	b.WriteString(st.Header.Brand.Render(brand))
-	under.WriteString(strings.Repeat("─", len(brand)))
+	under.WriteString(strings.Repeat("─", ansi.StringWidth(brand)))
 	for i, t := range tabs {
 		text := " " + t.label
 		style := st.Header.Tab
@@ -88,17 +101,15 @@ func (a *App) header() (string, string) {
 			style = st.Header.ActiveTab
 		}
 		cell := style.Render(text)
-		w := len(text)
 		if t.count != "" {
 			cell += " " + st.Header.Count.Render(t.count)
-			w += 1 + len(t.count)
 		}
 		b.WriteString(cell + " ")
 		mark := "─"
 		if paneID(i) == a.active {
 			mark = "━"
 		}
-		under.WriteString("─" + strings.Repeat(mark, w-1) + "─")
+		under.WriteString("─" + strings.Repeat(mark, t.width()-2) + "─")
 	}
 	actor := "as " + a.c.Store.Actor() + " "
 	line := b.String()
@@ -110,6 +121,24 @@ func (a *App) header() (string, string) {
 		rule += strings.Repeat("─", n)
 	}
 	return fitLine(line, a.w), st.Rule.Render(fitLine(rule, a.w))
+}
+
+// width is the cells a tab takes in the header: " 3 Approvals 12 ".
+func (t tab) width() int {
+	w := 1 + ansi.StringWidth(t.label) + 1
+	if t.count != "" {
+		w += ansi.StringWidth(t.count) + 1
+	}
+	return w
+}
+
+// tabsWidth is the cells the brand and the tabs take.
+func tabsWidth(brand string, tabs []tab) int {
+	w := ansi.StringWidth(brand)
+	for _, t := range tabs {
+		w += t.width()
+	}
+	return w
 }
 
 // fullHelp lists every key of the pane in view, grouped.

@@ -79,7 +79,7 @@ func New(st *store.Store, km keymap.KeyMap, opt Options) *App {
 	c := &Common{Store: st, Keys: km, Styles: NewStylesFor(r, theme), Now: opt.Now, Prog: model.Default()}
 	a := &App{c: c, poll: opt.Poll, help: help.New()}
 	a.help.Styles = c.Styles.Help
-	a.panes = [paneCount]Pane{newMembers(c), newLeaderboard(c), newApprovals(c), newReports(c)}
+	a.panes = [paneCount]Pane{newMembers(c), newLeaderboard(c), newApprovals(c), newReports(c), newHealth(c)}
 	if opt.Notice != "" {
 		a.status = info(opt.Notice)
 	}

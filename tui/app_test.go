@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"steward/ingest"
 	"steward/keymap"
 	"steward/store"
 )
@@ -116,8 +117,9 @@ func TestAppSwitchesPanes(t *testing.T) {
 		text string
 	}{
 		{"2", leaderboardPane, "RANK"}, {"3", approvalsPane, "oldest first"}, {"4", reportsPane, "PRIO"},
-		{"1", membersPane, "HANDLE"}, {"tab", leaderboardPane, "RANK"}, {"shift+tab", membersPane, "HANDLE"},
-		{"shift+tab", reportsPane, "PRIO"},
+		{"5", healthPane, "engagement"}, {"1", membersPane, "HANDLE"}, {"tab", leaderboardPane, "RANK"},
+		{"shift+tab", membersPane, "HANDLE"}, {"shift+tab", healthPane, "engagement"}, {"shift+tab", reportsPane, "PRIO"},
+		{"tab", healthPane, "engagement"}, {"tab", membersPane, "HANDLE"},
 	} {
 		d.press(tc.key)
 		if d.a.active != tc.want {
@@ -196,7 +198,7 @@ func TestAppTooSmall(t *testing.T) {
 func TestAppEveryPaneFitsEverySize(t *testing.T) {
 	d := newAppDriver(t, demoStore(t), 80, 24)
 	sizes := [][2]int{{60, 15}, {61, 16}, {79, 23}, {80, 24}, {119, 30}, {120, 30}, {140, 40}, {230, 70}, {20, 5}, {1, 1}}
-	for _, pane := range []string{"1", "2", "3", "4"} {
+	for _, pane := range []string{"1", "2", "3", "4", "5"} {
 		d.press(pane)
 		for _, s := range sizes {
 			d.send(tea.WindowSizeMsg{Width: s[0], Height: s[1]})
@@ -277,6 +279,9 @@ func TestAppOnAMissingDatabaseShowsAnEmptyCommunity(t *testing.T) {
 		checkFrame(t, d.a.View(), 80, 24)
 	}
 	mustContain(t, d.a.View(), "No open reports — all clear.")
+	d.press("5")
+	mustContain(t, d.a.View(), "Nothing to measure yet")
+	checkFrame(t, d.a.View(), 80, 24)
 }
 
 // TestNoKeyMeansTwoThingsInOnePane checks each pane's keys: a letter may
@@ -299,4 +304,31 @@ func TestNoKeyMeansTwoThingsInOnePane(t *testing.T) {
 			t.Errorf("%s shows %d keys in its short help; at most 5 matter at once", p.Title(), len(p.ShortHelp()))
 		}
 	}
+}
+
+// TestAppHealthFollowsTheData checks the Health pane reads again on the
+// refresh key and when the poll finds the file changed by another process.
+func TestAppHealthFollowsTheData(t *testing.T) {
+	st := demoStore(t)
+	d := newAppDriver(t, st, 100, 30)
+	d.press("5")
+	h, err := st.Health(store.DefaultSpan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, d.a.View(), fmt.Sprintf("%s members", thousands(h.Members)), "5 Health")
+	script := store.Open(st.Path(), store.Options{Actor: "cron", Now: clock})
+	join := func(handle string) {
+		t.Helper()
+		if _, err := script.Import([]store.Source{store.SliceSource("members", ingest.Members,
+			[]any{ingest.MemberRow{Line: 2, Handle: handle, Name: "New Comer", JoinedAt: fixedNow}})}, store.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	join("newcomer1")
+	d.press("ctrl+r")
+	mustContain(t, d.a.View(), fmt.Sprintf("%s members", thousands(h.Members+1)))
+	join("newcomer2")
+	d.send(stampMsg{st.Stamp()})
+	mustContain(t, d.a.View(), fmt.Sprintf("%s members", thousands(h.Members+2)))
 }

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"steward/model"
 	"steward/store"
 )
 
@@ -36,6 +37,23 @@ func loadProgramme(st *store.Store) tea.Cmd {
 			return errMsg{err: err, retry: cmd, reading: true}
 		}
 		return programmeLoadedMsg{p}
+	}
+	return cmd
+}
+
+// loadHealth reads the community's health through read, the store's by
+// default. A file that does not exist yet is an empty community.
+func loadHealth(read func() (model.Health, error), seq int) tea.Cmd {
+	var cmd tea.Cmd
+	cmd = func() tea.Msg {
+		h, err := read()
+		switch {
+		case missing(err):
+			return healthLoadedMsg{seq: seq}
+		case err != nil:
+			return healthLoadedMsg{seq: seq, err: err, retry: retryIfBusy(err, cmd)}
+		}
+		return healthLoadedMsg{seq: seq, health: h}
 	}
 	return cmd
 }

@@ -13,11 +13,13 @@ import (
 
 	"steward/ingest"
 	"steward/keymap"
+	"steward/model"
 	"steward/store"
 )
 
 // The golden screens: each pane and the member detail on the demo
-// community (500 members, seed 1, fixed clock) at 80×24 and 140×40, the
+// community (500 members, seed 1, fixed clock) at 80×24 and 140×40 (the
+// Health pane on a reading made up in the test, by month and by week), the
 // notice of a terminal that is too small, and a community of hostile names.
 // They run the real program through teatest, wait for the screen to show
 // the texts of its final state, quit, and compare the final View with
@@ -30,6 +32,12 @@ type goldenCase struct {
 	ready string                          // a text of the first screen; keys wait for it
 	keys  []string                        // typed once the first screen is there
 	wait  []string                        // texts of the final screen
+	// then are keys typed once the wait texts are there, and until the
+	// texts that follow them: for keys that act on what a load brought.
+	then, until []string
+	// health is the Health pane's reading, made up in the test, in place
+	// of the store's.
+	health func() model.Health
 }
 
 func TestGolden(t *testing.T) {
@@ -47,6 +55,12 @@ func TestGolden(t *testing.T) {
 		{name: "filter_80x24", w: 80, h: 24, keys: []string{"/", "a", "n", "n", "a", "b"}, wait: []string{"matches"}},
 		{name: "award_form_80x24", w: 80, h: 24, keys: []string{"a", "5", "0", "enter"}, wait: []string{"Points: 50"}},
 		{name: "help_80x24", w: 80, h: 24, keys: []string{"?"}, wait: []string{"All keys"}},
+		{name: "health_80x24", w: 80, h: 24, health: fixedHealth, keys: []string{"5"}, wait: []string{"engagement", "MONTH"}},
+		{name: "health_140x40", w: 140, h: 40, health: fixedHealth, keys: []string{"5"}, wait: []string{"engagement", "IN 24H"}},
+		{name: "health_weeks_end_80x24", w: 80, h: 24, health: fixedHealth, keys: []string{"5"}, wait: []string{"engagement"},
+			then: []string{"p", "G"}, until: []string{"by week", "JOINED"}},
+		{name: "health_empty_80x24", w: 80, h: 24, health: func() model.Health { return model.Health{At: fixedNow} }, keys: []string{"5"},
+			wait: []string{"Nothing to measure yet"}},
 		{name: "too_small_50x12", w: 50, h: 12, wait: []string{"terminal too small"}},
 		{name: "hostile_members_80x24", w: 80, h: 24, store: hostileStore, wait: []string{"1/8"}},
 		{name: "hostile_members_140x40", w: 140, h: 40, store: hostileStore, wait: []string{"1/8", "Points history"}},
@@ -68,6 +82,9 @@ func TestGolden(t *testing.T) {
 func runGolden(t *testing.T, st *store.Store, tc goldenCase) string {
 	t.Helper()
 	app := New(st, keymap.Default(), Options{Now: clock, NoColor: true})
+	if tc.health != nil {
+		app.panes[healthPane].(*healthModel).read = func() (model.Health, error) { return tc.health(), nil }
+	}
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(tc.w, tc.h))
 	out := &bytes.Buffer{}
 	waitFor(t, tm, out, "steward")
@@ -83,6 +100,12 @@ func runGolden(t *testing.T, st *store.Store, tc goldenCase) string {
 		tm.Send(keyMsg(k))
 	}
 	waitFor(t, tm, out, tc.wait...)
+	for _, k := range tc.then {
+		tm.Send(keyMsg(k))
+	}
+	if len(tc.then) > 0 {
+		waitFor(t, tm, out, tc.until...)
+	}
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +193,7 @@ func hostileStore(t *testing.T) *store.Store {
 func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 	st := hostileStore(t)
 	d := newAppDriver(t, st, 140, 40)
-	for _, k := range []string{"1", "enter", "esc", "2", "4", "enter"} {
+	for _, k := range []string{"1", "enter", "esc", "2", "4", "enter", "esc", "5"} {
 		d.press(k)
 		v := d.a.View()
 		checkFrame(t, v, 140, 40)

@@ -48,3 +48,16 @@ type actionDoneMsg struct {
 // load something for the new layout: the rows that fill a taller screen,
 // the detail beside a wide list.
 type resizedMsg struct{}
+
+// healthLoadedMsg brings the community's health to the Health pane. seq is
+// the pane's count of loads when it asked: an older answer is dropped. A
+// failed read comes here too, so the pane can say so, with retry for the
+// app while the file is busy.
+type healthLoadedMsg struct {
+	seq    int
+	health model.Health
+	err    error
+	retry  tea.Cmd
+}
+
+func (healthLoadedMsg) target() paneID { return healthPane }

@@ -24,7 +24,7 @@ type Pane interface {
 	Capturing() bool
 }
 
-// paneID names the four panes, in tab order.
+// paneID names the panes, in tab order.
 type paneID int
 
 const (
@@ -32,6 +32,7 @@ const (
 	leaderboardPane
 	approvalsPane
 	reportsPane
+	healthPane
 	paneCount
 )
 

@@ -107,6 +107,22 @@ func BenchmarkViewMemberDetail(b *testing.B) { benchView(b, "1", "enter") }
 func BenchmarkViewLeaderboard(b *testing.B)  { benchView(b, "2") }
 func BenchmarkViewApprovals(b *testing.B)    { benchView(b, "3") }
 func BenchmarkViewReports(b *testing.B)      { benchView(b, "4") }
+func BenchmarkViewHealth(b *testing.B)       { benchView(b, "5") }
+
+// BenchmarkViewHealthScroll is the Health pane's usual frame: a line up or
+// down, then View, which picks the lines of a document drawn once.
+func BenchmarkViewHealthScroll(b *testing.B) {
+	st := bigStore(b, 100_000)
+	d := newAppDriver(b, st, 80, 24)
+	d.press("5")
+	keys := []tea.Msg{keyMsg("j"), keyMsg("k")}
+	i := 0
+	for b.Loop() {
+		d.a.Update(keys[i%2])
+		_ = d.a.View()
+		i++
+	}
+}
 
 // BenchmarkViewMembersCursor is the usual frame: the cursor moves one row
 // and the screen is drawn; the other rows come from the cache.

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -132,6 +133,25 @@ func TestConsoleTriage(t *testing.T) {
 	con.waitLine(-2, "✓ awarded 40 points to "+lucky, "u undo")
 	con.keys("u")
 	con.waitLine(-2, "✓ undid: awarded 40 points to "+lucky+": "+oops)
+
+	// The Health pane shows what `steward stats` says, this session's
+	// decision among the month's.
+	var stats struct {
+		Members int64 `json:"members"`
+		Months  []struct {
+			Decided int64 `json:"decided"`
+		} `json:"months"`
+	}
+	if err := json.Unmarshal([]byte(must(t, "stats", "--db", db, "--format", "json", "--months", "1").stdout), &stats); err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.Months) != 1 || stats.Months[0].Decided < 1 {
+		t.Fatalf("stats after the triage: %+v, want this month's decisions to count the suspension", stats)
+	}
+	con.keys("5")
+	con.waitFor("Health · by month", fmt.Sprintf("%s members · ", count(stats.Members)), "engagement ", " so far ")
+	con.keys("p")
+	con.waitFor("Health · by week", " so far ")
 
 	con.keys("q")
 	if status := con.waitExit(); status != "0" {
@@ -519,4 +539,13 @@ func rewardName(t *testing.T, db, id string) string {
 		t.Fatalf("no reward %q in the programme", id)
 	}
 	return r.Name
+}
+
+// count writes n with thousands separators, as the console does.
+func count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

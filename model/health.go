@@ -231,7 +231,7 @@ type Tallies struct {
 // HealthOf builds the last months months and weeks weeks up to now, and
 // the cohorts of the last cohorts months, from the tallies.
 func HealthOf(now time.Time, t Tallies, months, weeks, cohorts int) Health {
-	h := Health{At: now}
+	h := Health{At: now, Months: make([]Period, 0, months), Weeks: make([]Period, 0, weeks), Cohorts: make([]Cohort, 0, cohorts)}
 	cur := Month(now)
 	for m := cur - int32(months) + 1; m <= cur; m++ {
 		p := Period{Start: MonthStart(m), End: MonthStart(m + 1), Label: MonthStart(m).Format("2006-01")}
@@ -255,7 +255,7 @@ func HealthOf(now time.Time, t Tallies, months, weeks, cohorts int) Health {
 		h.Weeks = append(h.Weeks, p)
 	}
 	for c := cur - int32(cohorts) + 1; c <= cur; c++ {
-		co := Cohort{Month: MonthStart(c)}
+		co := Cohort{Month: MonthStart(c), Active: make([]int64, 0, cur-c+1)}
 		for d := Day(MonthStart(c)); d < Day(MonthStart(c+1)); d++ {
 			co.Size += t.Days[d].Joined
 		}

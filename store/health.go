@@ -68,12 +68,15 @@ func decodeDayTally(b []byte) (model.DayTally, error) {
 }
 
 // dayTallyFields lists a tally's numbers in their stored order.
-func dayTallyFields(t *model.DayTally) []*int64 {
-	f := []*int64{&t.Joined, &t.Events}
+func dayTallyFields(t *model.DayTally) [7 + model.Flows]*int64 {
+	var f [7 + model.Flows]*int64
+	f[0], f[1] = &t.Joined, &t.Events
 	for i := range t.Points {
-		f = append(f, &t.Points[i])
+		f[2+i] = &t.Points[i]
 	}
-	return append(f, &t.Reports, &t.Decided, &t.Upheld, (*int64)(&t.Waited), &t.InDay)
+	n := 2 + model.Flows
+	f[n], f[n+1], f[n+2], f[n+3], f[n+4] = &t.Reports, &t.Decided, &t.Upheld, (*int64)(&t.Waited), &t.InDay
+	return f
 }
 
 func encodeCount(n int64) []byte { return binary.AppendVarint(nil, n) }

@@ -95,6 +95,21 @@ func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) 
 	fmt.Fprintf(w, "members %s · active in the last 7 days %s · in the last 30 days %s (engagement %s)\n",
 		signed(h.Members), signed(h.Active7), signed(h.Active30), percent(h.Active30, h.Members))
 	fmt.Fprintf(w, "pending reward requests %s · open report cases %s\n\n", signed(h.Pending), signed(h.Open))
+	if goals := h.Check(); len(goals) > 0 {
+		wide := 0
+		for _, g := range goals {
+			wide = max(wide, len(goalVerdict(g)))
+		}
+		rows := [][]string{{"goal", "now", "aim", "  " + strings.Repeat(" ", wide) + "  measured on"}}
+		for _, g := range goals {
+			v := goalVerdict(g)
+			rows = append(rows, []string{g.Name, g.Actual, g.Target, "  " + v + strings.Repeat(" ", wide-len(v)) + "  " + g.About})
+		}
+		if err := writeTable(w, rows, true); err != nil {
+			return err
+		}
+		fmt.Fprintln(w)
+	}
 	rows := [][]string{append([]string{by}, statsColumns[1:]...)}
 	for i, p := range periods {
 		row := statsRow(p, true)
@@ -126,9 +141,20 @@ func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) 
 	return writeTable(w, rows)
 }
 
+func goalVerdict(g model.GoalCheck) string {
+	switch {
+	case !g.Known:
+		return "not yet measured"
+	case g.Met:
+		return "met"
+	}
+	return "missed"
+}
+
 // writeTable writes rows aligned on the right, but for the first column,
-// which names the row and is aligned on the left.
-func writeTable(w io.Writer, rows [][]string) error {
+// which names the row and is aligned on the left (and, with freeLast, the
+// last, which is prose).
+func writeTable(w io.Writer, rows [][]string, freeLast ...bool) error {
 	first := 0
 	for _, r := range rows {
 		first = max(first, utf8.RuneCountInString(r[0]))
@@ -136,7 +162,11 @@ func writeTable(w io.Writer, rows [][]string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, r := range rows {
 		fmt.Fprint(tw, r[0], strings.Repeat(" ", first-utf8.RuneCountInString(r[0])), "\t")
-		for _, c := range r[1:] {
+		for i, c := range r[1:] {
+			if i == len(r)-2 && len(freeLast) > 0 && freeLast[0] {
+				fmt.Fprint(tw, c) // a cell no tab ends is left as it is
+				break
+			}
 			fmt.Fprint(tw, c, "\t") // tabwriter aligns the cells a tab ends
 		}
 		fmt.Fprintln(tw)
@@ -193,6 +223,18 @@ func statsJSON(h model.Health) any {
 		}
 		return out
 	}
+	type goal struct {
+		Name   string `json:"name"`
+		About  string `json:"about"`
+		Actual string `json:"now"`
+		Target string `json:"aim"`
+		Met    bool   `json:"met"`
+		Known  bool   `json:"measured"`
+	}
+	goals := []goal{}
+	for _, g := range h.Check() {
+		goals = append(goals, goal{g.Name, g.About, g.Actual, g.Target, g.Met, g.Known})
+	}
 	cohorts := []cohort{}
 	for _, c := range h.Cohorts {
 		cohorts = append(cohorts, cohort{c.Month.Format("2006-01"), c.Size, c.Active})
@@ -205,10 +247,12 @@ func statsJSON(h model.Health) any {
 		Engagement float64   `json:"engagement"`
 		Pending    int64     `json:"pending_requests"`
 		Open       int64     `json:"open_cases"`
+		Goals      []goal    `json:"goals"`
+		Last30     period    `json:"last_30_days"`
 		Months     []period  `json:"months"`
 		Weeks      []period  `json:"weeks"`
 		Cohorts    []cohort  `json:"cohorts"`
-	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, periods(h.Months), periods(h.Weeks), cohorts}
+	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, goals, periods([]model.Period{h.Recent})[0], periods(h.Months), periods(h.Weeks), cohorts}
 }
 
 // signed writes a count with thousands separators, negative ones too.

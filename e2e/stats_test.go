@@ -20,7 +20,8 @@ func TestStats(t *testing.T) {
 
 	text := must(t, "stats", "--db", db).stdout
 	for _, want := range []string{"community health on ", "members 300 · active in the last 7 days ", "(engagement ",
-		time.Now().UTC().Format("2006-01") + " (so far)", "retention: ", "joined"} {
+		time.Now().UTC().Format("2006-01") + " (so far)", "retention: ", "joined",
+		"  goal ", "  engagement ", "≥ 25%", "  decide within ", "≤ 24h"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("stats does not say %q:\n%s", want, text)
 		}
@@ -65,12 +66,17 @@ func TestStats(t *testing.T) {
 			Members int64   `json:"members"`
 			Active  []int64 `json:"active"`
 		} `json:"cohorts"`
+		Goals []struct {
+			Name string `json:"name"`
+			Aim  string `json:"aim"`
+		} `json:"goals"`
 	}
 	out := must(t, "stats", "--db", db, "--format", "json", "--months", "3", "--cohorts", "2").stdout
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
 		t.Fatalf("stats --format json: %v\n%s", err, clip(out))
 	}
-	if h.Members != 300 || h.Active == 0 || len(h.Months) != 3 || len(h.Cohorts) != 2 || len(h.Cohorts[0].Active) != 2 {
+	if h.Members != 300 || h.Active == 0 || len(h.Months) != 3 || len(h.Cohorts) != 2 || len(h.Cohorts[0].Active) != 2 ||
+		len(h.Goals) != 3 || h.Goals[0].Name != "engagement" || h.Goals[2].Aim != "≤ 24h" {
 		t.Errorf("stats as json: %+v", h)
 	}
 

@@ -11,6 +11,7 @@ const day = 24 * time.Hour
 func Default() Programme {
 	return Programme{
 		WelcomeBonus: 10,
+		Goals:        Goals{Engagement: 25, Retention: 40, DecideWithin: 24 * time.Hour},
 		Actions: []ActionRule{
 			{Kind: "post", Points: 5, DailyCap: 25, Cooldown: 2 * time.Minute, About: "starting a discussion"},
 			{Kind: "reply", Points: 2, DailyCap: 20, Cooldown: 30 * time.Second, About: "replying in a discussion"},

@@ -209,6 +209,13 @@ type Health struct {
 	Months  []Period // oldest first; the last is the current month, so far
 	Weeks   []Period // oldest first; the last is the current week, so far
 	Cohorts []Cohort // oldest first; the last joined this month
+
+	Goals  Goals  // the programme's (see Check)
+	Recent Period // the last 30 days, today included
+	// Retained is the share of the newcomers of the month before last
+	// active last month (RetainedOf: that cohort's size; 0: none joined).
+	Retained   float64
+	RetainedOf int64
 }
 
 // Engagement is the share of members active in the last 30 days.
@@ -254,6 +261,17 @@ func HealthOf(now time.Time, t Tallies, months, weeks, cohorts int) Health {
 		p.Active = t.Weeks[w]
 		h.Weeks = append(h.Weeks, p)
 	}
+	today := Day(now)
+	h.Recent = Period{Start: DayStart(today - 29), End: DayStart(today + 1), Label: "last 30 days"}
+	for d := today - 29; d <= today; d++ {
+		h.Recent.add(t.Days[d])
+	}
+	for d := Day(MonthStart(cur - 2)); d < Day(MonthStart(cur-1)); d++ {
+		h.RetainedOf += t.Days[d].Joined
+	}
+	if h.RetainedOf > 0 {
+		h.Retained = float64(t.Months[cur-1][cur-2]) / float64(h.RetainedOf)
+	}
 	for c := cur - int32(cohorts) + 1; c <= cur; c++ {
 		co := Cohort{Month: MonthStart(c), Active: make([]int64, 0, cur-c+1)}
 		for d := Day(MonthStart(c)); d < Day(MonthStart(c+1)); d++ {
@@ -272,4 +290,47 @@ func pad2(n int) string {
 		return "0" + itoa(int64(n))
 	}
 	return itoa(int64(n))
+}
+
+// GoalCheck is one goal of the programme against the community's health.
+type GoalCheck struct {
+	Name   string // "engagement", "retention", "newcomers", "decide within"
+	About  string // what is measured
+	Actual string // "61%"; "—" when there is nothing to measure yet
+	Target string // "≥ 25%"
+	Met    bool
+	Known  bool // false: nothing to measure yet (no member, no newcomer, no decision)
+}
+
+// Check says which of the programme's goals the community meets.
+func (h Health) Check() []GoalCheck {
+	g := h.Goals
+	var out []GoalCheck
+	pct := func(f float64) string { return itoa(int64(f*100+0.5)) + "%" }
+	if g.Engagement > 0 {
+		c := GoalCheck{Name: "engagement", About: "members active in the last 30 days", Actual: "—", Target: "≥ " + itoa(g.Engagement) + "%", Known: h.Members > 0}
+		if c.Known {
+			c.Actual, c.Met = pct(h.Engagement()), h.Engagement()*100 >= float64(g.Engagement)
+		}
+		out = append(out, c)
+	}
+	if g.Retention > 0 {
+		c := GoalCheck{Name: "retention", About: "newcomers of the month before last active last month", Actual: "—", Target: "≥ " + itoa(g.Retention) + "%", Known: h.RetainedOf > 0}
+		if c.Known {
+			c.Actual, c.Met = pct(h.Retained), h.Retained*100 >= float64(g.Retention)
+		}
+		out = append(out, c)
+	}
+	if g.Newcomers > 0 {
+		out = append(out, GoalCheck{Name: "newcomers", About: "members who joined in the last 30 days", Actual: itoa(h.Recent.Newcomers),
+			Target: "≥ " + itoa(g.Newcomers), Met: h.Recent.Newcomers >= g.Newcomers, Known: true})
+	}
+	if g.DecideWithin > 0 {
+		c := GoalCheck{Name: "decide within", About: "mean wait of the cases decided in the last 30 days", Actual: "—", Target: "≤ " + FormatWait(g.DecideWithin), Known: h.Recent.Decided > 0}
+		if c.Known {
+			c.Actual, c.Met = FormatWait(h.Recent.MeanWait()), h.Recent.MeanWait() <= g.DecideWithin
+		}
+		out = append(out, c)
+	}
+	return out
 }

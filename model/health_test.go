@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -163,5 +164,43 @@ func TestCaseWaited(t *testing.T) {
 	}
 	if w := (Case{FirstAt: first, DecidedAt: first.Add(-time.Hour)}).Waited(); w != 0 {
 		t.Errorf("a case decided before its first report (a report dated late) waited %s, want 0", w)
+	}
+}
+
+func TestGoalsChecked(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	day := func(m, d int) int32 { return Day(time.Date(2026, time.Month(m), d, 0, 0, 0, 0, time.UTC)) }
+	sep, oct := Month(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)), Month(time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+	tl := Tallies{
+		Days: map[int32]DayTally{
+			day(9, 10):  {Joined: 10},
+			day(10, 21): {Joined: 3, Decided: 1, Waited: 100 * time.Hour}, // 30 days before the 20th: outside
+			day(10, 22): {Joined: 2, Decided: 2, Waited: 20 * time.Hour},  // 29 days before: inside
+			day(11, 20): {Joined: 1},
+		},
+		Months: map[int32]map[int32]int64{oct: {sep: 4}},
+	}
+	h := HealthOf(now, tl, 1, 1, 0)
+	if h.Recent.Newcomers != 3 || h.Recent.Decided != 2 || h.Recent.MeanWait() != 10*time.Hour {
+		t.Errorf("the last 30 days: %+v", h.Recent)
+	}
+	if h.RetainedOf != 10 || h.Retained != 0.4 {
+		t.Errorf("September's newcomers active in October: %v of %d, want 0.4 of 10", h.Retained, h.RetainedOf)
+	}
+	h.Members, h.Active30 = 100, 30
+	h.Goals = Goals{Engagement: 31, Retention: 40, Newcomers: 3, DecideWithin: 9 * time.Hour}
+	var got []string
+	for _, c := range h.Check() {
+		got = append(got, c.Name+" "+c.Actual+" "+c.Target+" "+map[bool]string{true: "met", false: "missed"}[c.Met])
+	}
+	want := "engagement 30% ≥ 31% missed; retention 40% ≥ 40% met; newcomers 3 ≥ 3 met; decide within 10h ≤ 9h missed"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("goals:\n%s\nwant\n%s", strings.Join(got, "; "), want)
+	}
+	if cs := (Health{Goals: Goals{Engagement: 10, Retention: 10, DecideWithin: time.Hour}}).Check(); len(cs) != 3 || cs[0].Known || cs[1].Known || cs[2].Known || cs[0].Actual != "—" {
+		t.Errorf("goals of an empty community are not yet measured: %+v", cs)
+	}
+	if cs := (Health{}).Check(); len(cs) != 0 {
+		t.Errorf("no goal set, yet %+v", cs)
 	}
 }

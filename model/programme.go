@@ -19,6 +19,16 @@ type Programme struct {
 	Ladder       []time.Duration // suggested suspension lengths, by prior penalties
 	LadderWindow time.Duration   // how far back penalties count on the ladder
 	ExcludeTags  []string        // members with these tags are left off leaderboards
+	Goals        Goals           // what the admin aims for (see Health.Check)
+}
+
+// Goals are what the admin aims for, checked against the community's
+// health. A zero goal is not set.
+type Goals struct {
+	Engagement   int64         `json:",omitempty"` // percent of members active in the last 30 days, at least
+	Retention    int64         `json:",omitempty"` // percent of a month's newcomers active the month after, at least
+	Newcomers    int64         `json:",omitempty"` // members joining in the last 30 days, at least
+	DecideWithin time.Duration `json:",omitempty"` // mean wait of the cases decided in the last 30 days, at most
 }
 
 // ActionRule prices one kind of activity.

@@ -117,7 +117,7 @@ func (d *fileDecoder) explains(path keyPath) bool {
 func (d *fileDecoder) programme(root map[string]any) Programme {
 	var p Programme
 	t := fileTable{d: d, m: root, path: keyPath{}}
-	t.only("welcome_bonus", "tier_window", "exclude_tags", "penalties", "actions", "tiers", "badges", "rewards", "guidelines")
+	t.only("welcome_bonus", "tier_window", "exclude_tags", "penalties", "goals", "actions", "tiers", "badges", "rewards", "guidelines")
 
 	p.WelcomeBonus, _ = t.integer("welcome_bonus", false)
 	if s, ok := t.text("tier_window", false); ok {
@@ -138,6 +138,16 @@ func (d *fileDecoder) programme(root map[string]any) Programme {
 			if v != "lifetime" {
 				p.LadderWindow = pen.durationValue(pen.path.key("window"), v)
 			}
+		}
+	}
+
+	if g, ok := t.table("goals"); ok {
+		g.only("engagement", "retention", "newcomers", "decide_within")
+		p.Goals.Engagement, _ = g.integer("engagement", false)
+		p.Goals.Retention, _ = g.integer("retention", false)
+		p.Goals.Newcomers, _ = g.integer("newcomers", false)
+		if v, ok := g.lookup("decide_within", false); ok {
+			p.Goals.DecideWithin = g.durationValue(g.path.key("decide_within"), v)
 		}
 	}
 
@@ -924,6 +934,20 @@ func (p Programme) EncodeTOML() []byte {
 	w.kv("window", tomlString(window))
 	w.blank()
 
+	w.comment("GOALS: what you aim for; `steward stats` and the console's Health pane",
+		"say which are met. 0 sets no goal.",
+		"  engagement     percent of members active in the last 30 days, at least",
+		"  retention      percent of a month's newcomers active the month after, at least",
+		"  newcomers      members joining in the last 30 days, at least",
+		"  decide_within  mean time from a case's first report to its decision, over",
+		`                 the cases decided in the last 30 days, at most ("0s": no goal)`)
+	w.line("[goals]")
+	w.kv("engagement", itoa(p.Goals.Engagement))
+	w.kv("retention", itoa(p.Goals.Retention))
+	w.kv("newcomers", itoa(p.Goals.Newcomers))
+	w.kv("decide_within", tomlString(fileDuration(p.Goals.DecideWithin)))
+	w.blank()
+
 	w.comment("ACTIONS: what each kind of activity earns.",
 		"  kind       the activity's id: 1 to 40 of a-z, 0-9, _ and -",
 		"  points     points for each event",
@@ -1150,6 +1174,10 @@ func DiffProgrammes(old, new Programme) []string {
 	setting("excluded tags", quotedList(old.ExcludeTags), quotedList(new.ExcludeTags))
 	setting("penalty ladder", durationList(old.Ladder), durationList(new.Ladder))
 	setting("penalty window", ladderWindowText(old.LadderWindow), ladderWindowText(new.LadderWindow))
+	setting("goal: engagement", goalText(old.Goals.Engagement, "%"), goalText(new.Goals.Engagement, "%"))
+	setting("goal: retention", goalText(old.Goals.Retention, "%"), goalText(new.Goals.Retention, "%"))
+	setting("goal: newcomers", goalText(old.Goals.Newcomers, ""), goalText(new.Goals.Newcomers, ""))
+	setting("goal: decide within", durationGoalText(old.Goals.DecideWithin), durationGoalText(new.Goals.DecideWithin))
 
 	diffList(&out, "action", "actions", old.Actions, new.Actions,
 		func(a ActionRule) string { return a.Kind },
@@ -1330,4 +1358,18 @@ func orAny(s string) string {
 		return "(any)"
 	}
 	return s
+}
+
+func goalText(n int64, unit string) string {
+	if n == 0 {
+		return "none"
+	}
+	return itoa(n) + unit
+}
+
+func durationGoalText(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return fileDuration(d)
 }

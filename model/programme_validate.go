@@ -159,6 +159,21 @@ func (p Programme) check() issues {
 	if p.LadderWindow < 0 {
 		is.add(penalties.key("window"), "must not be negative")
 	}
+	goals := root.key("goals")
+	for _, g := range []struct {
+		key string
+		v   int64
+	}{{"engagement", p.Goals.Engagement}, {"retention", p.Goals.Retention}} {
+		if g.v < 0 || g.v > 100 {
+			is.add(goals.key(g.key), "%d is not a percentage (0 to 100; 0 sets no goal)", g.v)
+		}
+	}
+	if p.Goals.Newcomers < 0 {
+		is.add(goals.key("newcomers"), "must not be negative")
+	}
+	if p.Goals.DecideWithin < 0 {
+		is.add(goals.key("decide_within"), "must not be negative")
+	}
 
 	is.checkActions(p)
 	is.checkTiers(p)

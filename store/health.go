@@ -120,8 +120,10 @@ func (s *Store) Health(span HealthSpan) (model.Health, error) {
 			}
 		}
 		h = model.HealthOf(now, t, span.Months, span.Weeks, span.Cohorts)
+		h.Goals = r.prog.Goals
 		h.Members, h.Pending, h.Open = members, pending, open
 		h.Active7, h.Active30 = active7, active30
+		h.Recent.Active = active30 // the last 30 days' distinct actives, which no tally can give
 		return nil
 	})
 	return h, err
@@ -135,9 +137,11 @@ func (r *reader) readTallies(now time.Time, span HealthSpan, t *model.Tallies) e
 		return nil
 	}
 	curMonth, curWeek := model.Month(now), model.Week(model.Day(now))
-	firstMonth := curMonth - int32(max(span.Months, span.Cohorts, 1)) + 1
+	// Three months at least: the goal of retention looks at the month
+	// before last; and the last 30 days.
+	firstMonth := curMonth - int32(max(span.Months, span.Cohorts, 3)) + 1
 	firstWeek := curWeek - int32(max(span.Weeks, 1)) + 1
-	firstDay := min(model.Day(model.MonthStart(firstMonth)), model.WeekStart(firstWeek))
+	firstDay := min(model.Day(model.MonthStart(firstMonth)), model.WeekStart(firstWeek), model.Day(now)-29)
 	c := b.Cursor()
 	for k, v := c.Seek(tallyKey('d', firstDay)); k != nil && k[0] == 'd'; k, v = c.Next() {
 		day, err := decodeDayTally(v)

@@ -111,6 +111,19 @@ func TestHealthCountsWhatEveryWriteDid(t *testing.T) {
 	if got := strings.Join(cohorts, "; "); got != "2026-09 1 [1 1 1]; 2026-10 1 [1 0]; 2026-11 1 [1]" {
 		t.Errorf("cohorts: %s", got)
 	}
+	// The last 30 days are 22 October to 20 November: carol joined, e3
+	// and e5, both decisions.
+	if got := periodLine(h.Recent); got != "last 30 days new 1 active 2 events 2 issued 255 redeemed 150 deducted 5 reports 3 decided 2 upheld 1 waited 51h0m0s in a day 1" {
+		t.Errorf("the last 30 days: %s", got)
+	}
+	// The default programme's goals: engagement 25%, retention 40%, decide within a day.
+	var goals []string
+	for _, g := range h.Check() {
+		goals = append(goals, fmt.Sprintf("%s %s %s %v", g.Name, g.Actual, g.Target, g.Met))
+	}
+	if got := strings.Join(goals, "; "); got != "engagement 67% ≥ 25% true; retention 100% ≥ 40% true; decide within 25h30m ≤ 24h false" {
+		t.Errorf("goals: %s", got)
+	}
 	mustCheck(t, s)
 }
 

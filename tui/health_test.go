@@ -17,7 +17,9 @@ import (
 // third month and the fourth week decided nothing), and six cohorts, the
 // newest of which joined this month.
 func fixedHealth() model.Health {
-	h := model.Health{At: fixedNow, Members: 1234, Active7: 321, Active30: 617, Pending: 12, Open: 3}
+	h := model.Health{At: fixedNow, Members: 1234, Active7: 321, Active30: 617, Pending: 12, Open: 3,
+		Goals:  model.Goals{Engagement: 40, Retention: 50, DecideWithin: 24 * time.Hour},
+		Recent: model.Period{Newcomers: 30, Decided: 4, Waited: 30 * time.Hour}, Retained: 0.44, RetainedOf: 500}
 	for i := range 12 {
 		start := time.Date(2025, time.December+time.Month(i), 1, 0, 0, 0, 0, time.UTC)
 		h.Months = append(h.Months, fixedPeriod(i, start, start.AddDate(0, 1, 0), start.Format("2006-01"), 10))
@@ -291,4 +293,34 @@ func helpText(p Pane) string {
 		b.WriteString(k.Help().Key + " " + k.Help().Desc + "\n")
 	}
 	return b.String()
+}
+
+func TestHealthShowsTheGoals(t *testing.T) {
+	h := fixedHealth()
+	h.Recent = model.Period{Newcomers: 40, Decided: 2, Waited: 60 * time.Hour}
+	h.Retained, h.RetainedOf = 0, 0 // nobody joined the month before last
+	h.Goals = model.Goals{Engagement: 60, Retention: 30, Newcomers: 30, DecideWithin: 24 * time.Hour}
+	d, _ := healthDriver(t, h, 120, 40)
+	view := d.view()
+	for goal, want := range map[string][]string{
+		"✗ engagement":    {"50%", "aim ≥ 60%", "missed", "members active in the last 30 days"},
+		"· retention":     {"—", "aim ≥ 30%", "not yet measured"},
+		"✓ newcomers":     {"40", "aim ≥ 30", "met"},
+		"✗ decide within": {"30h", "aim ≤ 24h", "missed"},
+	} {
+		line := lineWith(view, goal+" ")
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				t.Errorf("the %s goal's line %q does not say %q", goal, line, w)
+			}
+		}
+	}
+	if !strings.Contains(view, "Goals · set in the programme") {
+		t.Errorf("no Goals section:\n%s", view)
+	}
+	h.Goals = model.Goals{}
+	d, _ = healthDriver(t, h, 120, 40)
+	if strings.Contains(d.view(), "Goals") {
+		t.Error("a programme without goals still shows a Goals section")
+	}
 }

@@ -32,6 +32,9 @@ func healthDoc(st *Styles, h model.Health, weeks bool, width int) []string {
 	}
 	lines = append(lines, headline(st, h, width)...)
 	lines = append(lines, "")
+	if goals := goalLines(st, h, width); len(goals) > 0 {
+		lines = append(append(lines, goals...), "")
+	}
 	lines = append(lines, periodLines(st, h, weeks, width)...)
 	lines = append(lines, "")
 	return append(lines, retentionLines(st, h.Cohorts, width)...)
@@ -84,6 +87,37 @@ func headline(st *Styles, h model.Health, width int) []string {
 	}
 	return flow(parts, " · ", "  ", width)
 }
+
+// goalLines are the programme's goals, each met, missed or not yet
+// measured, with what it measures; none when the programme sets none.
+func goalLines(st *Styles, h model.Health, width int) []string {
+	checks := h.Check()
+	if len(checks) == 0 {
+		return nil
+	}
+	lines := []string{heading(st, "Goals", " · set in the programme (steward program)", width)}
+	nameW, actualW := 0, 0
+	for _, c := range checks {
+		nameW = max(nameW, ansi.StringWidth(c.Name))
+		actualW = max(actualW, ansi.StringWidth(c.Actual))
+	}
+	for _, c := range checks {
+		mark, verdict, style := "✓", "met", st.Table.Cell[cellGood]
+		switch {
+		case !c.Known:
+			mark, verdict, style = "·", "not yet measured", st.Table.Cell[cellMuted]
+		case !c.Met:
+			mark, verdict, style = "✗", "missed", st.Table.Cell[cellDanger]
+		}
+		text := strings.Repeat(" ", gridIndent) + mark + " " + padRight(c.Name, nameW) + "  " +
+			padLeft(c.Actual, actualW) + "  aim " + c.Target + " · " + verdict + " · " + c.About
+		lines = append(lines, style.Render(termtext.Fit(text, width)))
+	}
+	return lines
+}
+
+func padRight(s string, w int) string { return s + strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) }
+func padLeft(s string, w int) string  { return strings.Repeat(" ", max(0, w-ansi.StringWidth(s))) + s }
 
 // periodLines is the table by month or by week, oldest first, the current
 // period last and marked "so far", with what its columns mean below it.

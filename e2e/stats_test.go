@@ -90,3 +90,43 @@ func TestStats(t *testing.T) {
 		t.Errorf("stats on a missing file: want exit 2 naming it: %v", r)
 	}
 }
+
+// TestProgramDryRunRepricesTheLastThirtyDays: before a change of the
+// rules, the dry run says what the last 30 days' events earn under each
+// programme, and changes nothing.
+func TestProgramDryRunRepricesTheLastThirtyDays(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	must(t, "demo", "--db", db, "--members", "200", "--days", "60", "--seed", "5")
+	prog := must(t, "program", "--show", "--db", db).stdout
+	const post = "kind = \"post\"\npoints = 5\n"
+	if !strings.Contains(prog, post) {
+		t.Fatalf("the programme no longer prices a post at 5:\n%s", clip(prog))
+	}
+	file := writeFile(t, filepath.Join(dir, "new.toml"), strings.Replace(prog, post, "kind = \"post\"\npoints = 10\n", 1))
+	ledger := must(t, "export", "ledger", "--db", db).stdout
+	out := must(t, "program", "--db", db, "--apply", file, "--dry-run").stdout
+	var postLine, allLine string
+	for _, l := range strings.Split(out, "\n") {
+		switch f := strings.Fields(l); {
+		case len(f) == 5 && f[0] == "post":
+			postLine = l
+		case len(f) == 5 && f[0] == "all":
+			allLine = l
+		}
+	}
+	if !strings.Contains(out, "points of the last 30 days' ") || postLine == "" || allLine == "" {
+		t.Fatalf("the dry run does not reprice the last 30 days:\n%s", out)
+	}
+	// Posts are worth twice as much, up to the daily cap of 25: more, but
+	// not more than twice.
+	f := strings.Fields(postLine)
+	now, next := exportInt(t, strings.ReplaceAll(f[2], ",", "")), exportInt(t, strings.ReplaceAll(f[3], ",", ""))
+	if next <= now || next > 2*now || !strings.HasPrefix(f[4], "+") {
+		t.Errorf("posts at 10 points instead of 5: %q", postLine)
+	}
+	if got := must(t, "export", "ledger", "--db", db).stdout; got != ledger {
+		t.Error("the dry run changed the ledger")
+	}
+}

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"steward/model"
 	"steward/store"
+	"steward/termtext"
 )
 
 func runStats(e env, args []string) error {
@@ -122,6 +122,9 @@ func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) 
 		return err
 	}
 	fmt.Fprintln(w, "\nissued: earned, welcome bonuses and moderators' awards (net of undos); redeemed: spent on rewards;\nactive: distinct members with at least one event; mean wait: from a case's first report to its decision.")
+	if err := writeSlipping(w, h); err != nil {
+		return err
+	}
 	if len(h.Cohorts) == 0 {
 		return nil
 	}
@@ -141,6 +144,24 @@ func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) 
 	return writeTable(w, rows)
 }
 
+// writeSlipping lists the top contributors gone quiet.
+func writeSlipping(w io.Writer, h model.Health) error {
+	rule := model.SlippingRule
+	fmt.Fprintf(w, "\nslipping away: of the %d members with the most points, those whose newest event is %d to %d days old\n",
+		rule.Top, int(rule.Quiet.Hours()/24), int(rule.Gone.Hours()/24))
+	if len(h.Slipping) == 0 {
+		fmt.Fprintln(w, "  nobody")
+		return nil
+	}
+	rows := [][]string{{"handle", "rank", "points", "last active", "  name"}}
+	for _, m := range h.Slipping {
+		days := int(h.At.Sub(m.LastActive).Hours() / 24)
+		rows = append(rows, []string{termtext.Inert(m.Handle), strconv.Itoa(m.Rank), signed(m.Points),
+			fmt.Sprintf("%s (%d days)", m.LastActive.UTC().Format("2006-01-02"), days), "  " + termtext.Inert(m.Name)})
+	}
+	return writeTable(w, rows, true)
+}
+
 func goalVerdict(g model.GoalCheck) string {
 	switch {
 	case !g.Known:
@@ -157,11 +178,11 @@ func goalVerdict(g model.GoalCheck) string {
 func writeTable(w io.Writer, rows [][]string, freeLast ...bool) error {
 	first := 0
 	for _, r := range rows {
-		first = max(first, utf8.RuneCountInString(r[0]))
+		first = max(first, termtext.Width(r[0]))
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, r := range rows {
-		fmt.Fprint(tw, r[0], strings.Repeat(" ", first-utf8.RuneCountInString(r[0])), "\t")
+		fmt.Fprint(tw, r[0], strings.Repeat(" ", first-termtext.Width(r[0])), "\t")
 		for i, c := range r[1:] {
 			if i == len(r)-2 && len(freeLast) > 0 && freeLast[0] {
 				fmt.Fprint(tw, c) // a cell no tab ends is left as it is
@@ -235,24 +256,36 @@ func statsJSON(h model.Health) any {
 	for _, g := range h.Check() {
 		goals = append(goals, goal{g.Name, g.About, g.Actual, g.Target, g.Met, g.Known})
 	}
+	type slipping struct {
+		Rank       int       `json:"rank"`
+		Handle     string    `json:"handle"`
+		Name       string    `json:"name"`
+		Points     int64     `json:"points"`
+		LastActive time.Time `json:"last_active"`
+	}
+	slip := []slipping{}
+	for _, m := range h.Slipping {
+		slip = append(slip, slipping{m.Rank, m.Handle, m.Name, m.Points, m.LastActive})
+	}
 	cohorts := []cohort{}
 	for _, c := range h.Cohorts {
 		cohorts = append(cohorts, cohort{c.Month.Format("2006-01"), c.Size, c.Active})
 	}
 	return struct {
-		At         time.Time `json:"at"`
-		Members    int64     `json:"members"`
-		Active7    int64     `json:"active_7_days"`
-		Active30   int64     `json:"active_30_days"`
-		Engagement float64   `json:"engagement"`
-		Pending    int64     `json:"pending_requests"`
-		Open       int64     `json:"open_cases"`
-		Goals      []goal    `json:"goals"`
-		Last30     period    `json:"last_30_days"`
-		Months     []period  `json:"months"`
-		Weeks      []period  `json:"weeks"`
-		Cohorts    []cohort  `json:"cohorts"`
-	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, goals, periods([]model.Period{h.Recent})[0], periods(h.Months), periods(h.Weeks), cohorts}
+		At         time.Time  `json:"at"`
+		Members    int64      `json:"members"`
+		Active7    int64      `json:"active_7_days"`
+		Active30   int64      `json:"active_30_days"`
+		Engagement float64    `json:"engagement"`
+		Pending    int64      `json:"pending_requests"`
+		Open       int64      `json:"open_cases"`
+		Goals      []goal     `json:"goals"`
+		Last30     period     `json:"last_30_days"`
+		Months     []period   `json:"months"`
+		Weeks      []period   `json:"weeks"`
+		Cohorts    []cohort   `json:"cohorts"`
+		Slipping   []slipping `json:"slipping"`
+	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, goals, periods([]model.Period{h.Recent})[0], periods(h.Months), periods(h.Weeks), cohorts, slip}
 }
 
 // signed writes a count with thousands separators, negative ones too.

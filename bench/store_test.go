@@ -302,7 +302,9 @@ func BenchmarkApproveInLongQueue(b *testing.B) {
 
 // rawHealth is the health baseline: on an open file, the same reads with
 // nothing made of them — the counters, a cursor walk of the last-active
-// index from 30 days ago, and of the tallies from the oldest day shown.
+// index from 30 days ago, of the tallies from the oldest day shown, and of
+// the top of the all-time board with its members' records (for who is
+// slipping away).
 func rawHealth(b testing.TB, db *bolt.DB, from time.Time, firstDay []byte) {
 	if err := db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket([]byte("meta"))
@@ -317,6 +319,14 @@ func rawHealth(b testing.TB, db *bolt.DB, from time.Time, firstDay []byte) {
 		c = tx.Bucket([]byte("tallies")).Cursor()
 		for k, v := c.Seek(firstDay); k != nil; k, v = c.Next() {
 			n += len(v)
+		}
+		members := tx.Bucket([]byte("members"))
+		prefix := []byte("all\x00")
+		c = tx.Bucket([]byte("board")).Cursor()
+		top := 0
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && top < model.SlippingRule.Top; k, _ = c.Next() {
+			n += len(members.Get(k[len(k)-4:]))
+			top++
 		}
 		_ = n
 		return nil

@@ -21,7 +21,8 @@ func TestStats(t *testing.T) {
 	text := must(t, "stats", "--db", db).stdout
 	for _, want := range []string{"community health on ", "members 300 · active in the last 7 days ", "(engagement ",
 		time.Now().UTC().Format("2006-01") + " (so far)", "retention: ", "joined",
-		"  goal ", "  engagement ", "≥ 25%", "  decide within ", "≤ 24h"} {
+		"  goal ", "  engagement ", "≥ 25%", "  decide within ", "≤ 24h",
+		"slipping away: of the 500 members with the most points"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("stats does not say %q:\n%s", want, text)
 		}

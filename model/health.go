@@ -212,6 +212,9 @@ type Health struct {
 
 	Goals  Goals  // the programme's (see Check)
 	Recent Period // the last 30 days, today included
+	// Slipping are top contributors gone quiet (see SlippingRule), most
+	// points first.
+	Slipping []Slipping
 	// Retained is the share of the newcomers of the month before last
 	// active last month (RetainedOf: that cohort's size; 0: none joined).
 	Retained   float64
@@ -290,6 +293,32 @@ func pad2(n int) string {
 		return "0" + itoa(int64(n))
 	}
 	return itoa(int64(n))
+}
+
+// Slipping is a member among those with the most points whose newest
+// event is a while ago: someone to reach out to before they are gone.
+type Slipping struct {
+	Rank       int // on the all-time leaderboard
+	Handle     string
+	Name       string
+	Points     int64
+	LastActive time.Time
+}
+
+// SlippingRule says who is slipping: among the Top members with the most
+// points, those whose newest event is Quiet to Gone old; at most Show.
+var SlippingRule = struct {
+	Top, Show   int
+	Quiet, Gone time.Duration
+}{Top: 500, Show: 10, Quiet: 14 * 24 * time.Hour, Gone: 90 * 24 * time.Hour}
+
+// IsSlipping applies SlippingRule to a member's newest event as of now.
+func IsSlipping(lastActive, now time.Time) bool {
+	if lastActive.IsZero() {
+		return false
+	}
+	quiet := now.Sub(lastActive)
+	return quiet >= SlippingRule.Quiet && quiet < SlippingRule.Gone
 }
 
 // GoalCheck is one goal of the programme against the community's health.

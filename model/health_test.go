@@ -204,3 +204,19 @@ func TestGoalsChecked(t *testing.T) {
 		t.Errorf("no goal set, yet %+v", cs)
 	}
 }
+
+func TestSlipping(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	for _, tc := range []struct {
+		ago  time.Duration
+		want bool
+	}{{0, false}, {14*day - time.Second, false}, {14 * day, true}, {89 * day, true}, {90 * day, false}} {
+		if got := IsSlipping(now.Add(-tc.ago), now); got != tc.want {
+			t.Errorf("last active %s ago: slipping %v, want %v", tc.ago, got, tc.want)
+		}
+	}
+	if IsSlipping(time.Time{}, now) {
+		t.Error("a member never active is slipping")
+	}
+}

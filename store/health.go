@@ -124,6 +124,13 @@ func (s *Store) Health(span HealthSpan) (model.Health, error) {
 		h.Members, h.Pending, h.Open = members, pending, open
 		h.Active7, h.Active30 = active7, active30
 		h.Recent.Active = active30 // the last 30 days' distinct actives, which no tally can give
+		if !r.empty() {
+			slipping, err := r.slipping()
+			if err != nil {
+				return err
+			}
+			h.Slipping = slipping
+		}
 		return nil
 	})
 	return h, err
@@ -525,4 +532,21 @@ func (r *reader) reprice(p model.Programme) (model.Repricing, error) {
 		members = append(members, byMember[id])
 	}
 	return model.Reprice(&r.prog, &p, model.DayStart(first), model.DayStart(today+1), members), nil
+}
+
+// slipping walks the top of the all-time leaderboard (model.SlippingRule)
+// for members gone quiet: a walk as long as that top, whatever the size of
+// the community.
+func (r *reader) slipping() ([]model.Slipping, error) {
+	rule := model.SlippingRule
+	var out []model.Slipping
+	seen := 0
+	err := r.walkBoard(allKey, func(rank int, score int64, _ uint32, m model.Member) bool {
+		seen++
+		if model.IsSlipping(m.LastActive, r.now) {
+			out = append(out, model.Slipping{Rank: rank, Handle: m.Handle, Name: m.Name, Points: score, LastActive: m.LastActive})
+		}
+		return seen < rule.Top && len(out) < rule.Show
+	})
+	return out, err
 }

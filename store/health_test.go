@@ -124,6 +124,12 @@ func TestHealthCountsWhatEveryWriteDid(t *testing.T) {
 	if got := strings.Join(goals, "; "); got != "engagement 67% ≥ 25% true; retention 100% ≥ 40% true; decide within 25h30m ≤ 24h false" {
 		t.Errorf("goals: %s", got)
 	}
+	// Bob, third on the all-time board, was last active 35 days ago;
+	// alice and carol this week.
+	if len(h.Slipping) != 1 || h.Slipping[0].Handle != "bob" || h.Slipping[0].Rank != 3 || h.Slipping[0].Points != 10 ||
+		!h.Slipping[0].LastActive.Equal(time.Date(2026, 10, 16, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("slipping: %+v, want bob, third with 10 points, last active 16 October", h.Slipping)
+	}
 	mustCheck(t, s)
 }
 

@@ -19,7 +19,11 @@ import (
 func fixedHealth() model.Health {
 	h := model.Health{At: fixedNow, Members: 1234, Active7: 321, Active30: 617, Pending: 12, Open: 3,
 		Goals:  model.Goals{Engagement: 40, Retention: 50, DecideWithin: 24 * time.Hour},
-		Recent: model.Period{Newcomers: 30, Decided: 4, Waited: 30 * time.Hour}, Retained: 0.44, RetainedOf: 500}
+		Recent: model.Period{Newcomers: 30, Decided: 4, Waited: 30 * time.Hour}, Retained: 0.44, RetainedOf: 500,
+		Slipping: []model.Slipping{
+			{Rank: 2, Handle: "fatima.wang", Name: "Fatima 王", Points: 15705, LastActive: fixedNow.Add(-48 * 24 * time.Hour)},
+			{Rank: 9, Handle: "mallory", Name: "Mal\x1b]2;pwned\x07lory", Points: 3210, LastActive: fixedNow.Add(-15 * 24 * time.Hour)},
+		}}
 	for i := range 12 {
 		start := time.Date(2025, time.December+time.Month(i), 1, 0, 0, 0, 0, time.UTC)
 		h.Months = append(h.Months, fixedPeriod(i, start, start.AddDate(0, 1, 0), start.Format("2006-01"), 10))
@@ -323,4 +327,29 @@ func TestHealthShowsTheGoals(t *testing.T) {
 	if strings.Contains(d.view(), "Goals") {
 		t.Error("a programme without goals still shows a Goals section")
 	}
+}
+
+func TestHealthListsWhoIsSlipping(t *testing.T) {
+	d, _ := healthDriver(t, fixedHealth(), 100, 80)
+	view := d.view()
+	mustContain(t, view, "Slipping away · of the 500 with the most points, quiet for 14 to 90 days")
+	for handle, want := range map[string][]string{
+		"fatima.wang": {"15,705", "6w ago", "Fatima 王"},
+		"mallory":     {"3,210", "2w ago", "Mal"},
+	} {
+		line := lineWith(view, "  "+handle+" ")
+		for _, w := range want {
+			if !strings.Contains(line, w) {
+				t.Errorf("%s's line %q does not say %q", handle, line, w)
+			}
+		}
+	}
+	if strings.Contains(view, "\x1b]2;") {
+		t.Error("a member's name set the terminal's title")
+	}
+	checkFrame(t, view, 100, 80)
+	h := fixedHealth()
+	h.Slipping = nil
+	d, _ = healthDriver(t, h, 100, 80)
+	mustContain(t, d.view(), "Nobody: every top contributor was active in the last 14 days.")
 }

@@ -37,7 +37,9 @@ func healthDoc(st *Styles, h model.Health, weeks bool, width int) []string {
 	}
 	lines = append(lines, periodLines(st, h, weeks, width)...)
 	lines = append(lines, "")
-	return append(lines, retentionLines(st, h.Cohorts, width)...)
+	lines = append(lines, retentionLines(st, h.Cohorts, width)...)
+	lines = append(lines, "")
+	return append(lines, slippingLines(st, h, width)...)
 }
 
 // healthEmpty reports whether the reading holds nothing but zeros: a
@@ -200,6 +202,35 @@ func retentionLines(st *Styles, cohorts []model.Cohort, width int) []string {
 	lines = append(lines, g.lines(st, width)...)
 	return append(lines, wrapped(st.Detail.Label, "+0: the share of the newcomers active the month they joined · +1: "+
 		"the month after, and so on · the newest share of each row is this month, so far", width)...)
+}
+
+// slippingLines lists the top contributors gone quiet, to reach out to:
+// handle, rank, points, how long ago they were last active, and name.
+func slippingLines(st *Styles, h model.Health, width int) []string {
+	rule := model.SlippingRule
+	lines := []string{heading(st, "Slipping away", " · of the "+strconv.Itoa(rule.Top)+" with the most points, quiet for "+
+		strconv.Itoa(int(rule.Quiet.Hours()/24))+" to "+strconv.Itoa(int(rule.Gone.Hours()/24))+" days", width)}
+	if len(h.Slipping) == 0 {
+		return append(lines, emptyState(st, "Nobody: every top contributor was active in the last "+
+			strconv.Itoa(int(rule.Quiet.Hours()/24))+" days.", width))
+	}
+	handleW, rankW, pointsW := len("HANDLE"), len("RANK"), len("POINTS")
+	for _, m := range h.Slipping {
+		handleW = max(handleW, min(termtext.Width(m.Handle), 24))
+		rankW = max(rankW, len(strconv.Itoa(m.Rank)))
+		pointsW = max(pointsW, len(thousands(m.Points)))
+	}
+	const quietW = len("LAST ACTIVE")
+	row := func(handle, rank, points, quiet, name string) string {
+		line := strings.Repeat(" ", gridIndent) + termtext.Fit(handle, handleW) + "  " + termtext.FitLeft(rank, rankW) + "  " +
+			termtext.FitLeft(points, pointsW) + "  " + termtext.FitLeft(quiet, quietW) + "  " + name
+		return termtext.Fit(line, width)
+	}
+	lines = append(lines, st.Table.Header.Render(row("HANDLE", "RANK", "POINTS", "LAST ACTIVE", "NAME")))
+	for _, m := range h.Slipping {
+		lines = append(lines, row(m.Handle, strconv.Itoa(m.Rank), thousands(m.Points), ago(h.At, m.LastActive), m.Name))
+	}
+	return lines
 }
 
 // grid is a table of numbers whose columns are as wide as their widest

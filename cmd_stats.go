@@ -122,18 +122,23 @@ func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) 
 		return err
 	}
 	fmt.Fprintln(w, "\nissued: earned, welcome bonuses and moderators' awards (net of undos); redeemed: spent on rewards;\nactive: distinct members with at least one event; mean wait: from a case's first report to its decision.")
-	if err := writeSlipping(w, h); err != nil {
-		return err
+	if len(h.Cohorts) > 0 {
+		if err := writeRetention(w, h); err != nil {
+			return err
+		}
 	}
-	if len(h.Cohorts) == 0 {
-		return nil
-	}
+	return writeSlipping(w, h)
+}
+
+// writeRetention is the share of each joining month's newcomers active in
+// each month after.
+func writeRetention(w io.Writer, h model.Health) error {
 	fmt.Fprintln(w, "\nretention: the share of each month's newcomers active in that month (+0) and each one after")
 	head := []string{"joined", "members"}
 	for k := range h.Cohorts[0].Active {
 		head = append(head, "+"+strconv.Itoa(k))
 	}
-	rows = [][]string{head}
+	rows := [][]string{head}
 	for _, co := range h.Cohorts {
 		row := []string{co.Month.Format("2006-01"), signed(co.Size)}
 		for k := range co.Active {

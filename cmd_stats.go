@@ -18,7 +18,7 @@ import (
 func runStats(e env, args []string) error {
 	var c common
 	fs := newFlags(e, "stats", "steward stats [--db PATH] [--months N] [--weeks N] [--cohorts N] [--period month|week] [--format text|csv|json]",
-		"Prints the community's health: members active in the last 7 and 30 days and the\nengagement rate (active in 30 days ÷ members); then by month (or week) the newcomers,\nthe distinct active members, events, points issued (earned, welcome, awarded),\nredeemed and deducted, reports received, cases decided and how long they waited;\nthen retention: the share of each month's newcomers active in each month after.\nRead from tallies every write keeps: a year costs the same for 50 members or 100,000.\ncsv is the period table alone, for a spreadsheet; json is everything.",
+		"Prints the community's health: members active in the last 7 and 30 days and the\nengagement rate (active in 30 days ÷ members); the programme's goals, met or missed;\nthen by month (or week) the newcomers, the distinct active members, events, points\nissued (earned, welcome, awarded), redeemed and deducted, reports received, cases\ndecided and how long they waited; retention: the share of each month's newcomers\nactive in each month after; and who is slipping away: top contributors quiet for\n14 to 90 days. Read from tallies every write keeps: a year costs the same for 50\nmembers or 100,000. csv is the period table alone, for a spreadsheet; json is everything.",
 		"  steward stats\n  steward stats --period week --weeks 26\n  steward stats --months 24 --format csv > months.csv")
 	c.registerFile(fs)
 	span := store.DefaultSpan

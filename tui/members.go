@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,9 +44,33 @@ func newMembers(c *Common) *membersModel {
 		{title: "POINTS", width: 6, right: true, optional: true},
 		{title: "BALANCE", width: 7, right: true},
 		{title: "ACTIVE", width: 8, optional: true},
+		{title: "JOINED", width: 10, optional: true},
 	})
+	p.table.setKeep(sortedColumn(p.order))
 	p.filter = newFilterState(c)
 	return p
+}
+
+// The columns of the members list that an order sorts by.
+const (
+	pointsColumn = 4
+	activeColumn = 6
+	joinedColumn = 7
+)
+
+// sortedColumn is the column that shows what the list is sorted by, kept
+// when a narrow screen drops the others: "by joined" with no join dates in
+// view would be a list in no visible order. Names are always shown.
+func sortedColumn(o store.MemberOrder) int {
+	switch o {
+	case store.ByPoints:
+		return pointsColumn
+	case store.ByActive:
+		return activeColumn
+	case store.ByJoined:
+		return joinedColumn
+	}
+	return -1
 }
 
 // orderPager reads the members list in an order, from the store's index.
@@ -184,6 +209,8 @@ func (p *membersModel) onKey(msg tea.KeyMsg) tea.Cmd {
 		return p.clearFilter()
 	case key.Matches(msg, k.Sort) && p.filter.query == "":
 		p.order = (p.order + 1) % 4
+		p.table.setKeep(sortedColumn(p.order))
+		p.list.invalidate()
 		p.list.total = p.total
 		return p.list.reset(orderPager(p.c.Store, p.order))
 	}
@@ -300,5 +327,6 @@ func (p *membersModel) row(m model.Member, selected bool) string {
 		{text: fmt.Sprint(m.Qualifying), kind: cellMuted},
 		{text: fmt.Sprint(m.Balance)},
 		{text: ago(now, m.LastActive), kind: cellMuted},
+		{text: m.Joined.Format(time.DateOnly), kind: cellMuted},
 	}, selected)
 }

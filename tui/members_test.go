@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -84,6 +85,38 @@ func TestMembersSortCycles(t *testing.T) {
 			t.Fatalf("sorted by %v, the first row is not %s:\n%s", order, want.Handle, d.view())
 		}
 		mustContain(t, d.view(), "by "+order.String())
+	}
+}
+
+// TestMembersShowWhatTheyAreSortedBy: beside the detail the list is too
+// narrow for every column; the one it is sorted by stays.
+func TestMembersShowWhatTheyAreSortedBy(t *testing.T) {
+	st := demoStore(t)
+	d, p := membersDriver(t, st, 120, 20)
+	header := func() string { return strings.Split(d.view(), "\n")[1] }
+	for _, tc := range []struct {
+		order   store.MemberOrder
+		want    string
+		wantCol func(m model.Member) string
+	}{
+		{store.ByName, "", nil},
+		{store.ByJoined, "JOINED", func(m model.Member) string { return m.Joined.Format("2006-01-02") }},
+		{store.ByActive, "ACTIVE", nil},
+		{store.ByPoints, "POINTS", func(m model.Member) string { return fmt.Sprint(m.Qualifying) }},
+	} {
+		d.press("o")
+		if p.order != tc.order {
+			t.Fatalf("o gave %v, want %v", p.order, tc.order)
+		}
+		for _, col := range []string{"POINTS", "ACTIVE", "JOINED"} {
+			if has := strings.Contains(header(), col); has != (col == tc.want) {
+				t.Fatalf("sorted by %v at 120 columns, the header %q has %s: %v", tc.order, header(), col, has)
+			}
+		}
+		if tc.wantCol != nil {
+			top := first(t, st, tc.order, store.Forward)
+			mustContain(t, selectedLine(d.view()), top.Handle, tc.wantCol(top))
+		}
 	}
 }
 

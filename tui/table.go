@@ -33,8 +33,10 @@ const markerWidth = 2
 
 // layout gives each column its width for a screen width: fixed columns
 // their width, flexible ones the room left in proportion to their flex. A
-// dropped column gets 0. Columns are separated by one space.
-func layout(cols []column, width int) []int {
+// dropped column gets 0. Columns are separated by one space. The column
+// at keep (the one the list is sorted by; -1 for none) is never dropped:
+// a list said to be sorted by a number must show that number.
+func layout(cols []column, width, keep int) []int {
 	widths := make([]int, len(cols))
 	shown := make([]bool, len(cols))
 	for i := range cols {
@@ -51,7 +53,7 @@ func layout(cols []column, width int) []int {
 		return n + max(0, k-1)
 	}
 	for i := len(cols) - 1; i >= 0 && need() > width; i-- {
-		if cols[i].optional {
+		if cols[i].optional && i != keep {
 			shown[i] = false
 		}
 	}
@@ -98,15 +100,23 @@ type table struct {
 	cols   []column
 	widths []int
 	width  int
+	keep   int // the column never dropped, or -1
 }
 
 func newTable(s *Styles, cols []column) table {
-	return table{styles: s, cols: cols}
+	return table{styles: s, cols: cols, keep: -1}
 }
 
 func (t *table) setWidth(w int) {
 	t.width = w
-	t.widths = layout(t.cols, w)
+	t.widths = layout(t.cols, w, t.keep)
+}
+
+// setKeep names the column that stays however narrow the screen (-1:
+// none), and lays the columns out again.
+func (t *table) setKeep(i int) {
+	t.keep = i
+	t.setWidth(t.width)
 }
 
 // header is the line of column titles.

@@ -29,10 +29,38 @@ func TestLayout(t *testing.T) {
 		{37, []int{12, 5, 16, 0}},
 		{20, []int{10, 5, 10, 0}},
 	} {
-		got := layout(cols, tc.width)
+		got := layout(cols, tc.width, -1)
 		for i := range got {
 			if got[i] != tc.want[i] {
 				t.Fatalf("layout(%d) = %v, want %v", tc.width, got, tc.want)
+			}
+		}
+	}
+}
+
+func TestLayoutKeepsTheSortedColumn(t *testing.T) {
+	cols := []column{
+		{title: "A", width: 10, flex: 1},
+		{title: "B", width: 6, optional: true},
+		{title: "C", width: 6, optional: true},
+		{title: "D", width: 6, optional: true},
+	}
+	// 2 + 10+6+6+6 + 3 gaps = 33. At 25 two optional columns must go
+	// (and A takes the room left):
+	// the rightmost ones, unless one is kept.
+	for _, tc := range []struct {
+		keep int
+		want []int
+	}{
+		{-1, []int{16, 6, 0, 0}},
+		{3, []int{16, 0, 0, 6}},
+		{2, []int{16, 0, 6, 0}},
+		{1, []int{16, 6, 0, 0}},
+	} {
+		got := layout(cols, 25, tc.keep)
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Fatalf("layout(25, keep %d) = %v, want %v", tc.keep, got, tc.want)
 			}
 		}
 	}

@@ -185,6 +185,29 @@ func TestDamagedFilesFailCleanly(t *testing.T) {
 		}})
 		break
 	}
+	// A key whose offset points far outside its page: bbolt's check reads
+	// it in a goroutine no guard reaches (check must find it first). One
+	// on the first leaf page with data, one on the first branch page.
+	for _, want := range []uint16{0x02, 0x01} {
+		for _, id := range pages {
+			flags, count := binary.LittleEndian.Uint16(raw[id*ps+8:]), binary.LittleEndian.Uint16(raw[id*ps+10:])
+			if flags != want || count == 0 {
+				continue
+			}
+			// Element 0 after the header: a leaf's flags come before its
+			// offset; a branch element starts with it.
+			at := id*ps + 16
+			if want == 0x02 {
+				at += 4
+			}
+			kind := map[uint16]string{0x01: "branch", 0x02: "leaf"}[want]
+			cases = append(cases, damaged{name: fmt.Sprintf("a key of %s page %d points far outside the file", kind, id), detect: true, spoil: func(b []byte) []byte {
+				binary.LittleEndian.PutUint32(b[at:], 0x7ffffff0)
+				return b
+			}})
+			break
+		}
+	}
 	rng := rand.New(rand.NewPCG(crashSeed, 4))
 	for i := range 3 {
 		// Short of the pages in use: missing pages are refused, never read.

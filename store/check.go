@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"os"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -40,11 +41,21 @@ func (c *CheckReport) add(format string, args ...any) {
 func (s *Store) Check() (CheckReport, error) {
 	var rep CheckReport
 	err := s.view(func(r *reader) error {
-		// Walk every page first, here: bbolt's own check runs in a
-		// goroutine of its own, where a page id pointing past the end of
-		// the file would fault beyond the store's guard.
+		// Read every page from the disk first (see pages.go), then walk
+		// them here, under the guard: bbolt's own check runs in a
+		// goroutine of its own, where a key or a page id pointing past
+		// the end of the file would fault beyond the store's guard.
+		if problems := r.checkPages(s.path); len(problems) > 0 {
+			for _, p := range problems {
+				rep.add("the file is damaged: %s", p)
+			}
+			return nil
+		}
 		if err := walkPages(r.tx); err != nil {
 			return err
+		}
+		if !r.checkKeyWidths(&rep) {
+			return nil
 		}
 		for err := range r.tx.Check() {
 			rep.add("bbolt: %v", err)
@@ -88,6 +99,42 @@ func walkPages(tx *bolt.Tx) error {
 		})
 	}
 	return tx.ForEach(func(_ []byte, b *bolt.Bucket) error { return walk(b) })
+}
+
+// fixedKeys are the buckets whose keys have one width, which the checks
+// after this one decode without asking.
+var fixedKeys = []struct {
+	bucket []byte
+	width  int
+}{{bMembers, 4}, {bActivity, 4}, {bLedger, 8}, {bChunks, 12}, {bCases, 8}, {bAudit, 8}}
+
+// checkKeyWidths reports keys of the wrong width in the buckets that have
+// fixed-width keys: a record steward never wrote, which the later checks
+// would misread.
+func (r *reader) checkKeyWidths(rep *CheckReport) bool {
+	ok := true
+	for _, f := range fixedKeys {
+		c := r.bucket(f.bucket).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) != f.width {
+				rep.add("the file is damaged: bucket %s holds the key %x of %d bytes, where every key has %d", f.bucket, k, len(k), f.width)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// checkPages checks the pages of the file the transaction reads (see
+// pages.go).
+func (r *reader) checkPages(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	defer f.Close()
+	ps := r.tx.DB().Info().PageSize
+	return checkPages(f, ps, r.tx.Size()/int64(ps), uint64(r.tx.ID()))
 }
 
 // sums are what the ledger says of each member.

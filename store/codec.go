@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"time"
 )
 
@@ -13,7 +12,14 @@ import (
 
 // errShort is returned when a record ends before its fields do: the file is
 // damaged or was written by something else.
-var errShort = errors.New("record is truncated")
+var errShort error = &unreadableError{"record is truncated"}
+
+// unreadableError is a record that no steward up to this one wrote: the
+// schema version of the file says that this steward reads all of it, so
+// the record is damaged.
+type unreadableError struct{ msg string }
+
+func (e *unreadableError) Error() string { return e.msg }
 
 type enc struct{ b []byte }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -98,6 +100,15 @@ func (e *FileError) Unwrap() error { return e.Err }
 
 func fileErr(kind FileErrorKind, path string, err error, format string, args ...any) *FileError {
 	return &FileError{Kind: kind, Path: path, Msg: fmt.Sprintf(format, args...), Err: err}
+}
+
+// InternalError is a bug in steward met during an operation on the file:
+// a panic that bbolt did not raise over a damaged page. The operation's
+// transaction was rolled back, so nothing of it was written.
+type InternalError struct{ p *caughtPanic }
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("internal error: %s in %s; nothing of this operation was written. This is most likely a bug in steward: please report it with this message (`steward check` says whether the file itself is sound)", e.p.what, e.p.where)
 }
 
 // handle opens the file for one operation. Readers share the file; a writer
@@ -206,26 +217,83 @@ func inspect(db *bolt.DB, path string) (schema uint64, err error) {
 
 // guarded runs fn, turning a panic or a fault on the memory-mapped file (a
 // truncated or damaged file) into an error: bbolt panics on some
-// corruptions, and reading past the end of a truncated map faults.
+// corruptions, and reading past the end of a truncated map faults. A panic
+// that neither bbolt raised nor a fault caused is steward's own bug, and
+// is told apart (see caught): calling it a damaged file would send an
+// admin to restore a backup of a sound one.
 func guarded(fn func() error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
 	defer func() {
 		if r := recover(); r != nil {
-			err = &damagedError{fmt.Sprint(r)}
+			err = caught(r)
 		}
 	}()
 	return fn()
 }
 
-type damagedError struct{ what string }
+// caughtPanic is a panic guarded contained: what it said, where it came
+// from, and whether it speaks of the file (bbolt's own checks, a fault
+// reading the map) or of a bug.
+type caughtPanic struct {
+	what  string
+	where string // package-qualified function, file and line
+	file  bool
+}
 
-func (e *damagedError) Error() string { return "damaged: " + e.what }
+func (e *caughtPanic) Error() string {
+	if e.file {
+		return "damaged: " + e.what
+	}
+	return "internal error: " + e.what + " in " + e.where
+}
+
+// caught describes a recovered panic. It is called by guarded's deferred
+// function, so the panicking frames are still on the stack, below
+// runtime.gopanic: the panic is the file's when bbolt raised it or a read
+// of the map faulted, and otherwise a bug in the first of steward's
+// functions on the way (a library's panic, such as binary.BigEndian's on a
+// short slice, is the bug of whoever called it).
+func caught(r any) *caughtPanic {
+	p := &caughtPanic{what: fmt.Sprint(r)}
+	if _, fault := r.(interface{ Addr() uintptr }); fault {
+		// SetPanicOnFault's error: a read of the map past the file's end.
+		p.file = true
+	}
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(2, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			panicking = true
+		case !panicking || strings.HasPrefix(f.Function, "runtime."):
+		case strings.HasPrefix(f.Function, "go.etcd.io/bbolt"):
+			p.where, p.file = frame(f), true
+			return p
+		case strings.HasPrefix(f.Function, "steward/"):
+			p.where = frame(f)
+			return p
+		case p.where == "":
+			p.where = frame(f)
+		}
+		if !more {
+			return p
+		}
+	}
+}
+
+func frame(f runtime.Frame) string {
+	return fmt.Sprintf("%s (%s:%d)", f.Function, filepath.Base(f.File), f.Line)
+}
 
 func classifyOpenError(path string, err error) error {
-	var d *damagedError
+	var d *caughtPanic
 	var errno syscall.Errno
 	switch {
+	case errors.As(err, &d) && !d.file:
+		return &InternalError{d}
 	case errors.As(err, &d):
 		return fileErr(Damaged, path, err, "the file is damaged (%s); restore it from a backup", d.what)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
@@ -300,11 +368,17 @@ func (s *Store) update(fn func(w *writer) error) (err error) {
 	return s.classify(classifyWriteError(s.path, err))
 }
 
-// classify turns a contained panic into a FileError; other errors pass.
+// classify turns a contained panic into a FileError, or an InternalError
+// when it was a bug, and a record steward cannot read into a FileError;
+// other errors pass.
 func (s *Store) classify(err error) error {
-	var d *damagedError
-	if errors.As(err, &d) {
+	var d *caughtPanic
+	var u *unreadableError
+	switch {
+	case errors.As(err, &d):
 		return classifyOpenError(s.path, err)
+	case errors.As(err, &u):
+		return fileErr(Damaged, s.path, err, "the file is damaged (%v); `steward check` lists what else is, and a backup restores it", err)
 	}
 	return err
 }

@@ -23,8 +23,12 @@ func checkVersion(d *dec, what string) error {
 
 func checkVersionUpTo(d *dec, what string, newest uint8) (uint8, error) {
 	v := d.u8()
-	if (v < recordV1 || v > newest) && d.err == nil {
-		return v, fmt.Errorf("%s record has version %d, this steward reads up to %d", what, v, newest)
+	switch {
+	case d.err != nil:
+	case v < recordV1:
+		return v, &unreadableError{fmt.Sprintf("%s record has version %d, which no steward writes", what, v)}
+	case v > newest:
+		return v, &unreadableError{fmt.Sprintf("%s record has version %d, newer than this steward reads (%d)", what, v, newest)}
 	}
 	return v, nil
 }

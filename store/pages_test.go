@@ -1,0 +1,146 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"steward/ingest"
+)
+
+// rtFilePages reads a store's file and what checkPages needs to walk it.
+func rtFilePages(t *testing.T, s *Store) (raw []byte, ps int, pages int64, txid uint64, roots map[string]uint64) {
+	t.Helper()
+	db, err := bolt.Open(s.Path(), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ps = db.Info().PageSize
+	roots = map[string]uint64{}
+	if err := db.View(func(tx *bolt.Tx) error {
+		pages, txid = tx.Size()/int64(ps), uint64(tx.ID())
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			roots[string(name)] = uint64(b.Root())
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err = os.ReadFile(s.Path()); err != nil {
+		t.Fatal(err)
+	}
+	return raw, ps, pages, txid, roots
+}
+
+// rtPagedCommunity has enough members that their buckets have pages of
+// their own (a small bucket lives inline in its parent's page).
+func rtPagedCommunity(t *testing.T) *Store {
+	t.Helper()
+	s, _ := newStore(t)
+	var b strings.Builder
+	b.WriteString("handle,name,joined_at\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "member%03d,Member %d,2026-01-02\n", i, i)
+	}
+	importText(t, s, ingest.Members, b.String())
+	mustCheck(t, s)
+	return s
+}
+
+// TestCheckPagesFindsWhatWouldCrashBboltsCheck damages the page that the
+// handles' tree starts from in each way checkPages must catch before
+// bbolt's check reads it, and checks a sound file passes.
+func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
+	s := rtPagedCommunity(t)
+	raw, ps, pages, txid, roots := rtFilePages(t, s)
+	if got := checkPages(bytes.NewReader(raw), ps, pages, txid); len(got) != 0 {
+		t.Fatalf("a sound file: %q", got)
+	}
+	root := int(roots["handles"])
+	if root == 0 {
+		t.Fatal("the handles are inline; the test needs a page of their own")
+	}
+	at := root * ps
+	if flags := binary.NativeEndian.Uint16(raw[at+8:]); flags != branchPageFlag {
+		t.Fatalf("the handles' root has flags %#x; the test expects a branch", flags)
+	}
+	put32 := func(off int, v uint32) func([]byte) {
+		return func(b []byte) { binary.NativeEndian.PutUint32(b[off:], v) }
+	}
+	for _, tc := range []struct {
+		name  string
+		spoil func([]byte)
+		want  string
+	}{
+		{"a key's offset far away", put32(at+16, 0x7ffffff0), "key 0 of branch page"},
+		{"a key's size past the page", put32(at+16+4, uint32(ps)), "key 0 of branch page"},
+		{"a child past the end", func(b []byte) { binary.NativeEndian.PutUint64(b[at+16+8:], uint64(pages)) }, "is outside the file"},
+		{"more elements than the page holds", func(b []byte) { binary.NativeEndian.PutUint16(b[at+10:], 0xffff) }, "lists 65535 elements"},
+		{"the page says it is another", func(b []byte) { binary.NativeEndian.PutUint64(b[at:], uint64(root+1)) }, "says it is page"},
+		{"no type", func(b []byte) { binary.NativeEndian.PutUint16(b[at+8:], 0x40) }, "neither a branch nor a leaf"},
+		{"overflow past the end", put32(at+12, uint32(pages)), "pages past the file's"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := bytes.Clone(raw)
+			tc.spoil(b)
+			got := checkPages(bytes.NewReader(b), ps, pages, txid)
+			if len(got) == 0 || !strings.Contains(got[0], tc.want) || !strings.Contains(got[0], `bucket "handles"`) {
+				t.Fatalf("got %q, want a problem with the handles saying %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// A cycle in the tree would have bbolt's check recurse until the stack
+// overflows; checkPages sees the page reached twice.
+func TestCheckPagesFindsACycle(t *testing.T) {
+	s := rtPagedCommunity(t)
+	raw, ps, pages, txid, roots := rtFilePages(t, s)
+	// The handles' bucket record, on the page of the root of all buckets,
+	// is made to name the members' root page: two buckets, one tree.
+	b := bytes.Clone(raw)
+	var handles, members [8]byte
+	binary.NativeEndian.PutUint64(handles[:], roots["handles"])
+	binary.NativeEndian.PutUint64(members[:], roots["members"])
+	// Every copy: the pages of earlier transactions hold older ones.
+	record := append([]byte("handles"), handles[:]...)
+	if !bytes.Contains(b, record) || roots["members"] == 0 || roots["handles"] == 0 {
+		t.Fatal("the handles' bucket record was not found")
+	}
+	b = bytes.ReplaceAll(b, record, append([]byte("handles"), members[:]...))
+	got := checkPages(bytes.NewReader(b), ps, pages, txid)
+	if len(got) == 0 || !strings.Contains(got[0], "reached twice") {
+		t.Fatalf("got %q", got)
+	}
+}
+
+// A key of the wrong width in a bucket of fixed-width keys is reported
+// before the checks that would decode it.
+func TestCheckFindsAKeyOfTheWrongWidth(t *testing.T) {
+	s := rtCheckCommunity(t)
+	rtCorrupt(t, s, func(tx *bolt.Tx) error {
+		return tx.Bucket(bLedger).Put([]byte{1, 2, 3}, []byte("x"))
+	})
+	rtWantViolations(t, s, "the file is damaged: bucket ledger holds the key 010203 of 3 bytes, where every key has 8")
+}
+
+// A record no steward wrote is the file's damage, named as such.
+func TestAnUnreadableRecordIsADamagedFile(t *testing.T) {
+	s := rtCheckCommunity(t)
+	rtCorrupt(t, s, func(tx *bolt.Tx) error {
+		id := tx.Bucket(bHandles).Get([]byte("carol"))
+		return tx.Bucket(bMembers).Put(id, []byte{0})
+	})
+	_, err := s.Members(ByName, nil, Forward, 10)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Kind != Damaged || !strings.Contains(err.Error(), "version 0, which no steward writes") {
+		t.Fatalf("got %T %v, want a damaged file naming the record", err, err)
+	}
+}

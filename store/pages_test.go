@@ -138,9 +138,12 @@ func TestAnUnreadableRecordIsADamagedFile(t *testing.T) {
 		id := tx.Bucket(bHandles).Get([]byte("carol"))
 		return tx.Bucket(bMembers).Put(id, []byte{0})
 	})
-	_, err := s.Members(ByName, nil, Forward, 10)
-	var fe *FileError
-	if !errors.As(err, &fe) || fe.Kind != Damaged || !strings.Contains(err.Error(), "version 0, which no steward writes") {
-		t.Fatalf("got %T %v, want a damaged file naming the record", err, err)
+	_, listErr := s.Members(ByName, nil, Forward, 10)
+	_, byHandleErr := s.MembersByHandle([]string{"alice", "carol"})
+	for _, err := range []error{listErr, byHandleErr} {
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Kind != Damaged || !strings.Contains(err.Error(), "version 0, which no steward writes") {
+			t.Fatalf("got %T %v, want a damaged file naming the record", err, err)
+		}
 	}
 }

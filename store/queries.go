@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -238,8 +239,11 @@ func (s *Store) MembersByHandle(handles []string) ([]model.Member, error) {
 	err := s.view(func(r *reader) error {
 		for _, h := range handles {
 			_, m, err := r.member(h)
-			if err != nil {
+			if errors.Is(err, ErrNotFound) {
 				continue
+			}
+			if err != nil {
+				return err
 			}
 			out = append(out, m)
 		}

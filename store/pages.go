@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"io"
 )
 
@@ -36,7 +37,6 @@ const (
 	bucketLeafFlag  = 0x01
 	bucketValueSize = 16 // root page id, sequence
 	maxPageDepth    = 64 // far deeper than any real tree
-	metaRootOffset  = pageHeaderSize + 16
 )
 
 // pageWalk reads pages from the file and notes what it finds wrong.
@@ -53,34 +53,80 @@ func (w *pageWalk) problem(format string, args ...any) {
 }
 
 // checkPages walks every tree of the file from the root bucket's page,
-// the one the transaction's meta page names, and returns what it found
-// wrong, at most a few: after the first, bbolt's check is not run anyway.
+// the one the transaction's meta page names, and the freelist's pages, and
+// returns what it found wrong, at most a few: after the first, bbolt's
+// check is not run anyway.
 func checkPages(f io.ReaderAt, pageSize int, pages int64, txid uint64) []string {
 	w := &pageWalk{f: f, pageSize: int64(pageSize), pages: pages, seen: map[uint64]bool{}}
-	root, ok := w.metaRoot(txid)
+	m, ok := w.meta(txid)
 	if !ok {
 		return w.problems
 	}
-	w.tree(root, "the root of all buckets", 0)
+	w.freelist(m.freelist)
+	w.tree(m.root, "the root of all buckets", 0)
 	return w.problems
 }
 
-// metaRoot is the root bucket's page in the meta page of transaction
-// txid, one of the first two pages.
-func (w *pageWalk) metaRoot(txid uint64) (uint64, bool) {
+// metaPage is what checkPages reads of a meta page.
+type metaPage struct{ root, freelist uint64 }
+
+const (
+	metaMagic   = 0xED0CDAED
+	noFreelist  = ^uint64(0)
+	freelistTag = 0x10
+)
+
+// meta reads the meta page of transaction txid, one of the first two
+// pages, as bbolt chose it: the one whose checksum holds.
+func (w *pageWalk) meta(txid uint64) (metaPage, bool) {
 	for id := int64(0); id < 2; id++ {
-		b := make([]byte, metaRootOffset+48)
+		b := make([]byte, pageHeaderSize+64)
 		if _, err := w.f.ReadAt(b, id*w.pageSize); err != nil {
 			continue
 		}
-		// meta: magic, version, page size, flags (4 each), root bucket
-		// (16), freelist, high-water mark, txid, checksum (8 each).
-		if binary.NativeEndian.Uint64(b[metaRootOffset+32:]) == txid {
-			return binary.NativeEndian.Uint64(b[metaRootOffset:]), true
+		// After the page header: magic, version, page size, flags (4
+		// each), the root bucket's page and sequence, the freelist's
+		// page, the high-water mark, the txid (8 each), then the
+		// checksum of all that (FNV-1a, 64 bits).
+		m := b[pageHeaderSize:]
+		sum := fnv.New64a()
+		sum.Write(m[:56])
+		if binary.NativeEndian.Uint32(m) != metaMagic || binary.NativeEndian.Uint64(m[56:]) != sum.Sum64() || binary.NativeEndian.Uint64(m[48:]) != txid {
+			continue
 		}
+		return metaPage{root: binary.NativeEndian.Uint64(m[16:]), freelist: binary.NativeEndian.Uint64(m[32:])}, true
 	}
 	w.problem("neither meta page is the one the file was opened with")
-	return 0, false
+	return metaPage{}, false
+}
+
+// freelist checks the freelist's page: bbolt's check counts its overflow
+// pages one by one, so a damaged overflow would have it count for ever.
+func (w *pageWalk) freelist(id uint64) {
+	if id == noFreelist {
+		return
+	}
+	if id < 2 || int64(id) >= w.pages {
+		w.problem("the freelist: page %d is outside the file's %d pages", id, w.pages)
+		return
+	}
+	head := make([]byte, pageHeaderSize)
+	if _, err := w.f.ReadAt(head, int64(id)*w.pageSize); err != nil {
+		w.problem("the freelist: page %d cannot be read: %v", id, err)
+		return
+	}
+	overflow := int64(binary.NativeEndian.Uint32(head[12:]))
+	switch {
+	case binary.NativeEndian.Uint64(head) != id:
+		w.problem("the freelist: page %d says it is page %d", id, binary.NativeEndian.Uint64(head))
+	case binary.NativeEndian.Uint16(head[8:])&freelistTag == 0:
+		w.problem("the freelist: page %d is not a freelist page", id)
+	case int64(id)+overflow >= w.pages:
+		w.problem("the freelist: page %d runs %d pages past the file's %d", id, overflow, w.pages)
+	}
+	for i := int64(0); i <= overflow && int64(id)+i < w.pages; i++ {
+		w.seen[id+uint64(i)] = true
+	}
 }
 
 // tree checks the page id and the page it names, then its children.
@@ -177,6 +223,9 @@ func (w *pageWalk) page(p []byte, id uint64, what string) ([]childPage, bool) {
 			}
 			k := int(uint64(at) + uint64(pos))
 			name, value := p[k:k+int(ksize)], p[k+int(ksize):k+int(ksize)+int(vsize)]
+			if len(name) > 24 {
+				name = name[:24] // a damaged size takes in what follows
+			}
 			inner := fmt.Sprintf("bucket %q", name)
 			if len(value) < bucketValueSize {
 				w.problem("%s: its value is too short for a bucket", inner)
@@ -184,7 +233,7 @@ func (w *pageWalk) page(p []byte, id uint64, what string) ([]childPage, bool) {
 			}
 			if root := binary.NativeEndian.Uint64(value); root != 0 {
 				out = append(out, childPage{root, inner})
-			} else if more, ok := w.page(value[bucketValueSize:], id, inner+" (inline)"); !ok {
+			} else if more, ok := w.inline(value[bucketValueSize:], id, inner); !ok {
 				return nil, false
 			} else {
 				out = append(out, more...)
@@ -195,6 +244,17 @@ func (w *pageWalk) page(p []byte, id uint64, what string) ([]childPage, bool) {
 		}
 	}
 	return out, true
+}
+
+// inline checks the page an inline bucket carries in its value. It must
+// be a leaf: bbolt gives every branch under an inline bucket the same page
+// (it has no other), so a cursor would descend into it for ever.
+func (w *pageWalk) inline(p []byte, id uint64, what string) ([]childPage, bool) {
+	if len(p) >= pageHeaderSize && binary.NativeEndian.Uint16(p[8:])&leafPageFlag == 0 {
+		w.problem("%s: the page it carries inline, on page %d, is not a leaf", what, id)
+		return nil, false
+	}
+	return w.page(p, id, what+" (inline)")
 }
 
 // fits says whether a key and value that start pos bytes after the element

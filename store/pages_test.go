@@ -98,6 +98,38 @@ func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
 	}
 }
 
+// A freelist page whose overflow runs past the file would have bbolt's
+// check count its pages for ever.
+func TestCheckPagesFindsAFreelistRunningPastTheFile(t *testing.T) {
+	s := rtPagedCommunity(t)
+	raw, ps, pages, txid, _ := rtFilePages(t, s)
+	var freelist uint64
+	for i := range 2 {
+		m := raw[i*ps+pageHeaderSize:]
+		if binary.NativeEndian.Uint64(m[48:]) == txid {
+			freelist = binary.NativeEndian.Uint64(m[32:])
+		}
+	}
+	if freelist == 0 || freelist == noFreelist {
+		t.Fatalf("no freelist page (%d)", freelist)
+	}
+	b := bytes.Clone(raw)
+	binary.NativeEndian.PutUint32(b[int(freelist)*ps+12:], 0x30000000)
+	got := checkPages(bytes.NewReader(b), ps, pages, txid)
+	if len(got) == 0 || !strings.Contains(got[0], "the freelist") || !strings.Contains(got[0], "past the file") {
+		t.Fatalf("got %q", got)
+	}
+	// A meta page whose checksum fails is not the one bbolt reads, even
+	// with the transaction's id.
+	b = bytes.Clone(raw)
+	for i := range 2 {
+		b[i*ps+pageHeaderSize+20] ^= 0xff // the root bucket's page, whose checksum then fails
+	}
+	if got := checkPages(bytes.NewReader(b), ps, pages, txid); len(got) != 1 || !strings.Contains(got[0], "neither meta page") {
+		t.Fatalf("got %q", got)
+	}
+}
+
 // A cycle in the tree would have bbolt's check recurse until the stack
 // overflows; checkPages sees the page reached twice.
 func TestCheckPagesFindsACycle(t *testing.T) {

@@ -286,8 +286,10 @@ func (s *Store) programme(tx *bolt.Tx) (model.Programme, error) {
 	}
 	stock := tx.Bucket(bStock)
 	for i, r := range p.Rewards {
-		if v := stock.Get([]byte(r.ID)); v != nil {
+		if v := stock.Get([]byte(r.ID)); len(v) == 8 {
 			p.Rewards[i].Stock = int64(binary.BigEndian.Uint64(v))
+		} else if v != nil {
+			return p, fileErr(Damaged, s.path, nil, "the stock of reward %q is damaged (%d bytes, not 8)", r.ID, len(v))
 		} else {
 			p.Rewards[i].Stock = model.Unlimited
 		}

@@ -127,6 +127,9 @@ func FuzzCheckDamagedFile(f *testing.F) {
 		select {
 		case err = <-done:
 		case <-time.After(10 * time.Second):
+			if dir := os.Getenv("STEWARD_FUZZ_HANGS"); dir != "" {
+				_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("hang-%x", flips[:min(len(flips), 16)])), damaged, 0o600)
+			}
 			t.Fatal("check still runs after 10 s on a file of 200 members")
 		}
 		if err != nil {

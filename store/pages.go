@@ -116,6 +116,15 @@ func (w *pageWalk) freelist(id uint64) {
 		return
 	}
 	overflow := int64(binary.NativeEndian.Uint32(head[12:]))
+	// The ids of the free pages (8 bytes each) follow the header; a count
+	// of 0xFFFF says the true count is the first of them.
+	count, first := uint64(binary.NativeEndian.Uint16(head[10:])), int64(0)
+	if count == 0xFFFF {
+		n := make([]byte, 8)
+		if _, err := w.f.ReadAt(n, int64(id)*w.pageSize+pageHeaderSize); err == nil {
+			count, first = binary.NativeEndian.Uint64(n), 1
+		}
+	}
 	switch {
 	case binary.NativeEndian.Uint64(head) != id:
 		w.problem("the freelist: page %d says it is page %d", id, binary.NativeEndian.Uint64(head))
@@ -123,6 +132,11 @@ func (w *pageWalk) freelist(id uint64) {
 		w.problem("the freelist: page %d is not a freelist page", id)
 	case int64(id)+overflow >= w.pages:
 		w.problem("the freelist: page %d runs %d pages past the file's %d", id, overflow, w.pages)
+	case count > uint64((overflow+1)*w.pageSize/8):
+		// bbolt's check makes room for every id it is told of.
+		w.problem("the freelist: page %d lists %d free pages, more than it holds", id, count)
+	case pageHeaderSize+(first+int64(count))*8 > (overflow+1)*w.pageSize:
+		w.problem("the freelist: page %d lists %d free pages, more than it holds", id, count)
 	}
 	for i := int64(0); i <= overflow && int64(id)+i < w.pages; i++ {
 		w.seen[id+uint64(i)] = true

@@ -99,7 +99,8 @@ func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
 }
 
 // A freelist page whose overflow runs past the file would have bbolt's
-// check count its pages for ever.
+// check count its pages for ever, and one that claims a trillion free
+// pages would have it make room for them all.
 func TestCheckPagesFindsAFreelistRunningPastTheFile(t *testing.T) {
 	s := rtPagedCommunity(t)
 	raw, ps, pages, txid, _ := rtFilePages(t, s)
@@ -117,6 +118,13 @@ func TestCheckPagesFindsAFreelistRunningPastTheFile(t *testing.T) {
 	binary.NativeEndian.PutUint32(b[int(freelist)*ps+12:], 0x30000000)
 	got := checkPages(bytes.NewReader(b), ps, pages, txid)
 	if len(got) == 0 || !strings.Contains(got[0], "the freelist") || !strings.Contains(got[0], "past the file") {
+		t.Fatalf("got %q", got)
+	}
+	b = bytes.Clone(raw)
+	binary.NativeEndian.PutUint16(b[int(freelist)*ps+10:], 0xffff)
+	binary.NativeEndian.PutUint64(b[int(freelist)*ps+pageHeaderSize:], 1<<40)
+	got = checkPages(bytes.NewReader(b), ps, pages, txid)
+	if len(got) == 0 || !strings.Contains(got[0], "more than it holds") {
 		t.Fatalf("got %q", got)
 	}
 	// A meta page whose checksum fails is not the one bbolt reads, even

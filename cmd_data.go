@@ -35,6 +35,11 @@ func runDemo(e env, args []string) error {
 	if *members < 1 || *days < 1 {
 		return usagef("demo: --members and --days must be at least 1")
 	}
+	// A typo's extra zeros would otherwise run for hours: 100,000 members
+	// over ten years is already 9.9 million events and 1.5 GB.
+	if *members > maxDemoMembers || *days > maxDemoDays {
+		return usagef("demo: at most --members %d and --days %d (100,000 members over 3,650 days is 1.5 GB)", maxDemoMembers, maxDemoDays)
+	}
 	st, err := c.open(true)
 	if err != nil {
 		return err
@@ -54,6 +59,12 @@ func runDemo(e env, args []string) error {
 		c.db, time.Since(start).Round(time.Millisecond), cnt.Members, rep.Imported-cnt.Members, cnt.Pending, cnt.Open)
 	return nil
 }
+
+// The largest demo: ten times the community the benchmarks measure.
+const (
+	maxDemoMembers = 1_000_000
+	maxDemoDays    = 36_500
+)
 
 // importMemoryLimit is the heap an import aims to stay within.
 const importMemoryLimit = 130 << 20

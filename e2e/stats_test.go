@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -129,5 +130,28 @@ func TestProgramDryRunRepricesTheLastThirtyDays(t *testing.T) {
 	}
 	if got := must(t, "export", "ledger", "--db", db).stdout; got != ledger {
 		t.Error("the dry run changed the ledger")
+	}
+}
+
+// TestDemoRefusesSizesNoOneMeant: an extra zero or two in --members would
+// have the demo write for hours; it is refused at once, naming the limit.
+func TestDemoRefusesSizesNoOneMeant(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	for _, args := range [][]string{
+		{"--members", "99999999999"},
+		{"--members", "2000000"},
+		{"--days", "1000000"},
+		{"--members", "0"},
+	} {
+		start := time.Now()
+		r := steward(t, append([]string{"demo", "--db", db, "--quiet"}, args...)...)
+		if r.code != 2 || time.Since(start) > 5*time.Second {
+			t.Fatalf("demo %v: exit %d after %s, want 2 at once: %v", args, r.code, time.Since(start), r)
+		}
+		oneLine(t, r, 2)
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("demo %v left a file behind", args)
+		}
 	}
 }

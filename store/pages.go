@@ -128,7 +128,7 @@ func (w *pageWalk) freelist(id uint64) {
 	switch {
 	case binary.NativeEndian.Uint64(head) != id:
 		w.problem("the freelist: page %d says it is page %d", id, binary.NativeEndian.Uint64(head))
-	case binary.NativeEndian.Uint16(head[8:])&freelistTag == 0:
+	case binary.NativeEndian.Uint16(head[8:]) != freelistTag:
 		w.problem("the freelist: page %d is not a freelist page", id)
 	case int64(id)+overflow >= w.pages:
 		w.problem("the freelist: page %d runs %d pages past the file's %d", id, overflow, w.pages)
@@ -213,19 +213,24 @@ func (w *pageWalk) page(p []byte, id uint64, what string) ([]childPage, bool) {
 		w.problem("%s: page %d lists %d elements, more than it holds", what, id, count)
 		return nil, false
 	}
+	if flags == branchPageFlag && count == 0 {
+		// A cursor reads a branch's first element whatever its count.
+		w.problem("%s: branch page %d has no elements", what, id)
+		return nil, false
+	}
 	var out []childPage
 	for i := range count {
 		at := pageHeaderSize + i*pageElementSize
 		e := p[at : at+pageElementSize]
-		switch {
-		case flags&branchPageFlag != 0:
+		switch flags {
+		case branchPageFlag:
 			pos, ksize := binary.NativeEndian.Uint32(e), binary.NativeEndian.Uint32(e[4:])
 			if !fits(at, pos, ksize, 0, len(p)) {
 				w.problem("%s: key %d of branch page %d lies outside the page", what, i, id)
 				return nil, false
 			}
 			out = append(out, childPage{binary.NativeEndian.Uint64(e[8:]), what})
-		case flags&leafPageFlag != 0:
+		case leafPageFlag:
 			eflags := binary.NativeEndian.Uint32(e)
 			pos, ksize, vsize := binary.NativeEndian.Uint32(e[4:]), binary.NativeEndian.Uint32(e[8:]), binary.NativeEndian.Uint32(e[12:])
 			if !fits(at, pos, ksize, vsize, len(p)) {
@@ -262,9 +267,12 @@ func (w *pageWalk) page(p []byte, id uint64, what string) ([]childPage, bool) {
 
 // inline checks the page an inline bucket carries in its value. It must
 // be a leaf: bbolt gives every branch under an inline bucket the same page
-// (it has no other), so a cursor would descend into it for ever.
+// (it has no other), so a cursor would descend into it for ever. bbolt
+// reads a page's type by equality — flags of 0x03 are no leaf to it, and
+// its cursor descends through such a page as through a branch — and so
+// does this walk.
 func (w *pageWalk) inline(p []byte, id uint64, what string) ([]childPage, bool) {
-	if len(p) >= pageHeaderSize && binary.NativeEndian.Uint16(p[8:])&leafPageFlag == 0 {
+	if len(p) >= pageHeaderSize && binary.NativeEndian.Uint16(p[8:]) != leafPageFlag {
 		w.problem("%s: the page it carries inline, on page %d, is not a leaf", what, id)
 		return nil, false
 	}

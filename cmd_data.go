@@ -373,9 +373,18 @@ func runCheck(e env, args []string) error {
 	for _, v := range rep.Violations {
 		e.errorf("%s", v)
 	}
+	if rep.Unread {
+		fmt.Fprintln(e.stdout, "check failed: the file's pages are damaged, so its records were not read; restore it from a backup")
+		return exitError{1}
+	}
 	fmt.Fprintf(e.stdout, "%d members, %d ledger entries, %d audit entries; audit chain head %s\n", rep.Members, rep.Entries, rep.Audit, rep.Head)
 	if !rep.OK() {
-		fmt.Fprintf(e.stdout, "check failed: %d violations\n", len(rep.Violations))
+		n := len(rep.Violations)
+		if n == 1 {
+			fmt.Fprintln(e.stdout, "check failed: 1 violation")
+		} else {
+			fmt.Fprintf(e.stdout, "check failed: %d violations\n", n)
+		}
 		return exitError{1}
 	}
 	fmt.Fprintln(e.stdout, "check passed")

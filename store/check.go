@@ -16,6 +16,9 @@ import (
 // consistency and of the domain's invariants, and the audit chain's head.
 type CheckReport struct {
 	Violations []string
+	// Unread says that the file's pages or keys are too damaged for its
+	// records to be read: the counts below are then not the community's.
+	Unread     bool
 	Members    int
 	Entries    int
 	Audit      int
@@ -49,12 +52,14 @@ func (s *Store) Check() (CheckReport, error) {
 			for _, p := range problems {
 				rep.add("the file is damaged: %s", p)
 			}
+			rep.Unread = true
 			return nil
 		}
 		if err := walkPages(r.tx); err != nil {
 			return err
 		}
 		if !r.checkKeyWidths(&rep) {
+			rep.Unread = true
 			return nil
 		}
 		for err := range r.tx.Check() {

@@ -18,11 +18,11 @@ type CheckReport struct {
 	Violations []string
 	// Unread says that the file's pages or keys are too damaged for its
 	// records to be read: the counts below are then not the community's.
-	Unread     bool
-	Members    int
-	Entries    int
-	Audit      int
-	Head       string // the audit chain's head hash, hex
+	Unread  bool
+	Members int
+	Entries int
+	Audit   int
+	Head    string // the audit chain's head hash, hex
 }
 
 // OK reports whether nothing is wrong.

@@ -87,13 +87,7 @@ func snapshot(t *testing.T, s *Store) []byte {
 // in a goroutine no guard reaches (see pages.go), or a cursor sent round a
 // loop of pages, would end the fuzzing run with the input that caused it.
 func FuzzCheckDamagedFile(f *testing.F) {
-	s, _ := newStore(f)
-	var b strings.Builder
-	b.WriteString("handle,name\n")
-	for i := range 200 {
-		fmt.Fprintf(&b, "m%03d,Member %d\n", i, i)
-	}
-	importText(f, s, ingest.Members, b.String())
+	s := pagedCommunity(f, 200)
 	sound, err := os.ReadFile(s.Path())
 	if err != nil {
 		f.Fatal(err)

@@ -39,15 +39,16 @@ func rtFilePages(t *testing.T, s *Store) (raw []byte, ps int, pages int64, txid 
 	return raw, ps, pages, txid, roots
 }
 
-// rtPagedCommunity has enough members that their buckets have pages of
-// their own (a small bucket lives inline in its parent's page).
-func rtPagedCommunity(t *testing.T) *Store {
+// pagedCommunity has n members and nothing else; from a few hundred, their
+// buckets have pages of their own (a small bucket lives inline in its
+// parent's page).
+func pagedCommunity(t testing.TB, n int) *Store {
 	t.Helper()
 	s, _ := newStore(t)
 	var b strings.Builder
-	b.WriteString("handle,name,joined_at\n")
-	for i := range 300 {
-		fmt.Fprintf(&b, "member%03d,Member %d,2026-01-02\n", i, i)
+	b.WriteString("handle,name\n")
+	for i := range n {
+		fmt.Fprintf(&b, "m%03d,Member %d\n", i, i)
 	}
 	importText(t, s, ingest.Members, b.String())
 	mustCheck(t, s)
@@ -58,7 +59,7 @@ func rtPagedCommunity(t *testing.T) *Store {
 // handles' tree starts from in each way checkPages must catch before
 // bbolt's check reads it, and checks a sound file passes.
 func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
-	s := rtPagedCommunity(t)
+	s := pagedCommunity(t, 300)
 	raw, ps, pages, txid, roots := rtFilePages(t, s)
 	if got := checkPages(bytes.NewReader(raw), ps, pages, txid); len(got) != 0 {
 		t.Fatalf("a sound file: %q", got)
@@ -85,6 +86,9 @@ func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
 		{"more elements than the page holds", func(b []byte) { binary.NativeEndian.PutUint16(b[at+10:], 0xffff) }, "lists 65535 elements"},
 		{"the page says it is another", func(b []byte) { binary.NativeEndian.PutUint64(b[at:], uint64(root+1)) }, "says it is page"},
 		{"no type", func(b []byte) { binary.NativeEndian.PutUint16(b[at+8:], 0x40) }, "neither a branch nor a leaf"},
+		// bbolt's cursor takes this for a branch, its check for neither.
+		{"both types", func(b []byte) { binary.NativeEndian.PutUint16(b[at+8:], 0x03) }, "neither a branch nor a leaf"},
+		{"a branch with no elements", func(b []byte) { binary.NativeEndian.PutUint16(b[at+10:], 0) }, "has no elements"},
 		{"overflow past the end", put32(at+12, uint32(pages)), "pages past the file's"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,7 +106,7 @@ func TestCheckPagesFindsWhatWouldCrashBboltsCheck(t *testing.T) {
 // check count its pages for ever, and one that claims a trillion free
 // pages would have it make room for them all.
 func TestCheckPagesFindsAFreelistRunningPastTheFile(t *testing.T) {
-	s := rtPagedCommunity(t)
+	s := pagedCommunity(t, 300)
 	raw, ps, pages, txid, _ := rtFilePages(t, s)
 	var freelist uint64
 	for i := range 2 {
@@ -138,10 +142,45 @@ func TestCheckPagesFindsAFreelistRunningPastTheFile(t *testing.T) {
 	}
 }
 
+// An inline bucket whose page says it is a branch would send bbolt's
+// cursor down into the same page for ever: bbolt has no other page to
+// give it.
+func TestCheckPagesFindsAnInlineBranch(t *testing.T) {
+	s := pagedCommunity(t, 300)
+	raw, ps, pages, txid, roots := rtFilePages(t, s)
+	if roots["audit"] != 0 {
+		t.Fatal("the audit bucket has a page of its own; the test needs it inline")
+	}
+	var root int
+	for i := range 2 {
+		m := raw[i*ps+pageHeaderSize:]
+		if binary.NativeEndian.Uint64(m[48:]) == txid {
+			root = int(binary.NativeEndian.Uint64(m[16:]))
+		}
+	}
+	page := raw[root*ps : (root+1)*ps]
+	// The bucket's name, then its value: root page 0 and a sequence (8
+	// each), then the inline page, whose flags follow its id.
+	i := bytes.Index(page, []byte("audit"))
+	if i < 0 {
+		t.Fatalf("the audit bucket is not on page %d", root)
+	}
+	flags := root*ps + i + len("audit") + bucketValueSize + 8
+	if got := binary.NativeEndian.Uint16(raw[flags:]); got != leafPageFlag {
+		t.Fatalf("the inline page's flags are %#x, not a leaf's", got)
+	}
+	b := bytes.Clone(raw)
+	binary.NativeEndian.PutUint16(b[flags:], branchPageFlag)
+	got := checkPages(bytes.NewReader(b), ps, pages, txid)
+	if len(got) == 0 || !strings.Contains(got[0], `bucket "audit"`) || !strings.Contains(got[0], "not a leaf") {
+		t.Fatalf("got %q", got)
+	}
+}
+
 // A cycle in the tree would have bbolt's check recurse until the stack
 // overflows; checkPages sees the page reached twice.
 func TestCheckPagesFindsACycle(t *testing.T) {
-	s := rtPagedCommunity(t)
+	s := pagedCommunity(t, 300)
 	raw, ps, pages, txid, roots := rtFilePages(t, s)
 	// The handles' bucket record, on the page of the root of all buckets,
 	// is made to name the members' root page: two buckets, one tree.

@@ -136,7 +136,11 @@ var fixedKeys = []struct {
 func (r *reader) checkKeyWidths(rep *CheckReport) bool {
 	ok := true
 	for _, f := range fixedKeys {
-		c := r.bucket(f.bucket).Cursor()
+		b := r.bucket(f.bucket)
+		if b == nil {
+			continue // a file no write has finished yet
+		}
+		c := b.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if len(k) != f.width {
 				rep.add("the file is damaged: bucket %s holds the key %x of %d bytes, where every key has %d", f.bucket, k, len(k), f.width)

@@ -206,10 +206,14 @@ func (c *common) open(forWrite bool) (*store.Store, error) {
 // synopsis and examples.
 func newFlags(e env, name, synopsis, about, examples string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package's own complaint is not printed: parse turns it into
+	// steward's one line. The usage is printed for -h only.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: %s\n\n%s\n\nflags:\n", synopsis, about)
+		fs.SetOutput(e.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 		if examples != "" {
 			fmt.Fprintf(e.stderr, "\nexamples:\n%s\n", examples)
 		}
@@ -220,14 +224,23 @@ func newFlags(e env, name, synopsis, about, examples string) *flag.FlagSet {
 // parse parses a command's flags; arguments left over are an error unless
 // the command takes them (positional).
 func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	// The flag package shows the usage on every mistake; a script's log
+	// should get one line that names the flag, and -h the whole usage.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	// Allow flags after the positional arguments (`export members --db x`).
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				usage()
 				return nil, err
 			}
-			return nil, usageError{err.Error()}
+			if fs.Name() == "steward" { // the console's own flags
+				return nil, usagef("%v (see `steward -h`)", err)
+			}
+			return nil, usagef("%s: %v (see `steward %s -h`)", fs.Name(), err, fs.Name())
 		}
 		args = fs.Args()
 		if len(args) == 0 {

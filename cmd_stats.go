@@ -92,8 +92,12 @@ func statsRow(p model.Period, human bool) []string {
 
 func writeStats(w io.Writer, h model.Health, periods []model.Period, by string) error {
 	fmt.Fprintf(w, "community health on %s (UTC)\n", h.At.Format("2006-01-02 15:04"))
-	fmt.Fprintf(w, "members %s · active in the last 7 days %s · in the last 30 days %s (engagement %s)\n",
-		signed(h.Members), signed(h.Active7), signed(h.Active30), percent(h.Active30, h.Members))
+	banned := ""
+	if h.Banned > 0 {
+		banned = fmt.Sprintf(" (and %s banned, left out)", signed(h.Banned))
+	}
+	fmt.Fprintf(w, "members %s%s · active in the last 7 days %s · in the last 30 days %s (engagement %s)\n",
+		signed(h.Members), banned, signed(h.Active7), signed(h.Active30), percent(h.Active30, h.Members))
 	fmt.Fprintf(w, "pending reward requests %s · open report cases %s\n\n", signed(h.Pending), signed(h.Open))
 	if goals := h.Check(); len(goals) > 0 {
 		wide := 0
@@ -279,6 +283,7 @@ func statsJSON(h model.Health) any {
 	return struct {
 		At         time.Time  `json:"at"`
 		Members    int64      `json:"members"`
+		Banned     int64      `json:"banned"`
 		Active7    int64      `json:"active_7_days"`
 		Active30   int64      `json:"active_30_days"`
 		Engagement float64    `json:"engagement"`
@@ -290,7 +295,7 @@ func statsJSON(h model.Health) any {
 		Weeks      []period   `json:"weeks"`
 		Cohorts    []cohort   `json:"cohorts"`
 		Slipping   []slipping `json:"slipping"`
-	}{h.At, h.Members, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, goals, periods([]model.Period{h.Recent})[0], periods(h.Months), periods(h.Weeks), cohorts, slip}
+	}{h.At, h.Members, h.Banned, h.Active7, h.Active30, h.Engagement(), h.Pending, h.Open, goals, periods([]model.Period{h.Recent})[0], periods(h.Months), periods(h.Weeks), cohorts, slip}
 }
 
 // signed writes a count with thousands separators, negative ones too.

@@ -138,6 +138,7 @@ func TestConsoleTriage(t *testing.T) {
 	// decision among the month's.
 	var stats struct {
 		Members int64 `json:"members"`
+		Banned  int64 `json:"banned"`
 		Months  []struct {
 			Decided int64 `json:"decided"`
 		} `json:"months"`
@@ -149,7 +150,11 @@ func TestConsoleTriage(t *testing.T) {
 		t.Fatalf("stats after the triage: %+v, want this month's decisions to count the suspension", stats)
 	}
 	con.keys("5")
-	con.waitFor("Health · by month", fmt.Sprintf("%s members · ", count(stats.Members)), "engagement ", " so far ")
+	members := fmt.Sprintf("%s members · ", count(stats.Members))
+	if stats.Banned > 0 {
+		members = fmt.Sprintf("%s members (%s banned, left out) · ", count(stats.Members), count(stats.Banned))
+	}
+	con.waitFor("Health · by month", members, "engagement ", " so far ")
 	con.keys("p")
 	con.waitFor("Health · by week", " so far ")
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,8 +20,18 @@ func TestStats(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	must(t, "demo", "--db", db, "--members", "300", "--days", "120", "--seed", "4")
 
+	// The banned are members no more: the counts leave them out.
+	banned := 0
+	for _, m := range exportTable(t, db, "members") {
+		if m["status"] == "banned" {
+			banned++
+		}
+	}
+	if banned == 0 {
+		t.Fatal("the demo banned nobody; the test needs someone banned")
+	}
 	text := must(t, "stats", "--db", db).stdout
-	for _, want := range []string{"community health on ", "members 300 · active in the last 7 days ", "(engagement ",
+	for _, want := range []string{"community health on ", fmt.Sprintf("members %d (and %d banned, left out) · active in the last 7 days ", 300-banned, banned), "(engagement ",
 		time.Now().UTC().Format("2006-01") + " (so far)", "retention: ", "joined",
 		"  goal ", "  engagement ", "≥ 25%", "  decide within ", "≤ 24h",
 		"slipping away: of the 500 members with the most points"} {
@@ -59,6 +70,7 @@ func TestStats(t *testing.T) {
 
 	var h struct {
 		Members int64 `json:"members"`
+		Banned  int64 `json:"banned"`
 		Active  int64 `json:"active_30_days"`
 		Months  []struct {
 			Label  string `json:"label"`
@@ -77,7 +89,7 @@ func TestStats(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
 		t.Fatalf("stats --format json: %v\n%s", err, clip(out))
 	}
-	if h.Members != 300 || h.Active == 0 || len(h.Months) != 3 || len(h.Cohorts) != 2 || len(h.Cohorts[0].Active) != 2 ||
+	if h.Members != int64(300-banned) || h.Banned != int64(banned) || h.Active == 0 || len(h.Months) != 3 || len(h.Cohorts) != 2 || len(h.Cohorts[0].Active) != 2 ||
 		len(h.Goals) != 3 || h.Goals[0].Name != "engagement" || h.Goals[2].Aim != "≤ 24h" {
 		t.Errorf("stats as json: %+v", h)
 	}

@@ -199,8 +199,13 @@ func (c Cohort) Retained(k int) (float64, bool) {
 // Health is the community at a glance: the numbers an admin watches to see
 // how engaged it is and whether the programme works.
 type Health struct {
-	At       time.Time
+	At time.Time
+	// Members are the community's members; banned members, who are no
+	// longer part of it, are counted in Banned alone and left out of the
+	// active counts and of engagement. (Their past activity stays in the
+	// periods and cohorts: they were members then.)
 	Members  int64
+	Banned   int64
 	Active7  int64 // members whose last event is at most 7 days old
 	Active30 int64 // …at most 30 days old
 	Pending  int64 // reward requests waiting

@@ -254,6 +254,7 @@ func (r *reader) checkMembers(rep *CheckReport, ledger map[uint32]*sums) error {
 	handles := r.bucket(bHandles)
 	activity := r.bucket(bActivity)
 	byName, byJoined, byActive := r.bucket(bByName), r.bucket(bByJoined), r.bucket(bByActive)
+	banned, listed := r.bucket(bBanned), 0
 	err := r.bucket(bMembers).ForEach(func(k, v []byte) error {
 		id := binary.BigEndian.Uint32(k)
 		m, err := decodeMember(v)
@@ -303,10 +304,19 @@ func (r *reader) checkMembers(rep *CheckReport, ledger map[uint32]*sums) error {
 				rep.add("%s: missing from the %s index", h, ix.name)
 			}
 		}
+		if is := banned.Get(k) != nil; is != (m.Status == model.Banned) {
+			rep.add("%s: the list of banned members says %v, the member's status is %s", h, is, m.Status)
+		}
+		if m.Status == model.Banned {
+			listed++
+		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if n := banned.Stats().KeyN; n != listed {
+		rep.add("the list of banned members has %d entries for %d banned members", n, listed)
 	}
 	if n := r.count(kMembers); n != rep.Members {
 		rep.add("the member counter says %d, there are %d", n, rep.Members)

@@ -104,7 +104,7 @@ func (s *Store) Health(span HealthSpan) (model.Health, error) {
 		now := r.now
 		t := model.Tallies{Days: map[int32]model.DayTally{}, Weeks: map[int32]int64{}, Months: map[int32]map[int32]int64{}}
 		var members, pending, open int64
-		var active7, active30 int64
+		var active7, active30, banned int64
 		if !r.empty() {
 			if err := r.readTallies(now, span, &t); err != nil {
 				return err
@@ -118,10 +118,30 @@ func (s *Store) Health(span HealthSpan) (model.Health, error) {
 					active7++
 				}
 			}
+			// The banned are few: each is taken off the counts above
+			// rather than each active member looked up.
+			err := r.bucket(bBanned).ForEach(func(k, _ []byte) error {
+				m, err := r.memberByID(be32(k))
+				if err != nil {
+					return err
+				}
+				banned++
+				at := timeKey(m.LastActive)
+				if string(at) >= string(month) {
+					active30--
+				}
+				if string(at) >= string(week) {
+					active7--
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
 		}
 		h = model.HealthOf(now, t, span.Months, span.Weeks, span.Cohorts)
 		h.Goals = r.prog.Goals
-		h.Members, h.Pending, h.Open = members, pending, open
+		h.Members, h.Banned, h.Pending, h.Open = members-banned, banned, pending, open
 		h.Active7, h.Active30 = active7, active30
 		h.Recent.Active = active30 // the last 30 days' distinct actives, which no tally can give
 		if !r.empty() {
@@ -455,6 +475,26 @@ func tallied(tx *bolt.Tx, _ time.Time) error {
 		}
 	}
 	return nil
+}
+
+// bannedListed is schema 4: the banned members are listed apart, so that
+// the health read leaves them out of the members and the active counts
+// at the cost of the few there are.
+func bannedListed(tx *bolt.Tx, _ time.Time) error {
+	b, err := tx.CreateBucketIfNotExists(bBanned)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bMembers).ForEach(func(k, v []byte) error {
+		m, err := decodeMember(v)
+		if err != nil {
+			return fmt.Errorf("member #%d: %w", be32(k), err)
+		}
+		if m.Status != model.Banned {
+			return nil
+		}
+		return b.Put(append([]byte(nil), k...), nil)
+	})
 }
 
 // checkTallies proves the tallies the writes kept against a recount.

@@ -225,3 +225,63 @@ func TestApplyProgrammeRepricesTheLastThirtyDays(t *testing.T) {
 	}
 	mustCheck(t, s)
 }
+
+// A banned member is no longer counted among the members or the active
+// ones; undoing the ban counts them again; check proves the list of the
+// banned against the members' statuses.
+func TestHealthLeavesTheBannedOut(t *testing.T) {
+	t.Parallel()
+	s := rtHealthCommunity(t)
+	before, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	// carol's newest event is two days before t0: active in both windows.
+	_, err = s.Ban("carol", "spam")
+	rtOK(t, err)
+	after, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	if after.Members != before.Members-1 || after.Banned != 1 || after.Active7 != before.Active7-1 || after.Active30 != before.Active30-1 {
+		t.Errorf("after a ban: members %d, banned %d, active %d/%d; before: members %d, active %d/%d",
+			after.Members, after.Banned, after.Active7, after.Active30, before.Members, before.Active7, before.Active30)
+	}
+	if after.Months[len(after.Months)-1].Active != before.Months[len(before.Months)-1].Active {
+		t.Error("the ban changed who was active this month: the past is the past")
+	}
+	mustCheck(t, s)
+	_, err = s.Undo()
+	rtOK(t, err)
+	undone, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	if undone.Members != before.Members || undone.Banned != 0 || undone.Active30 != before.Active30 {
+		t.Errorf("after undoing the ban: %+v, want the counts of before", undone)
+	}
+	mustCheck(t, s)
+
+	_, err = s.Ban("carol", "spam")
+	rtOK(t, err)
+	s.Release()
+	rtCorrupt(t, s, func(tx *bolt.Tx) error { return tx.Bucket(bBanned).Delete(u32key(3)) })
+	rep, err := s.Check()
+	rtOK(t, err)
+	if got := strings.Join(rep.Violations, "\n"); !strings.Contains(got, "carol: the list of banned members says false, the member's status is banned") {
+		t.Errorf("check after the list lost carol:\n%s", got)
+	}
+}
+
+// A file of schema 3 has its banned members listed on first open.
+func TestSchema3GetsItsBannedListed(t *testing.T) {
+	t.Parallel()
+	s := rtHealthCommunity(t)
+	_, err := s.Ban("bob", "spam")
+	rtOK(t, err)
+	want, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	s.Release()
+	rtCorrupt(t, s, func(tx *bolt.Tx) error { return tx.DeleteBucket(bBanned) })
+	setSchema(t, s.Path(), 3)
+	got, err := s.Health(DefaultSpan)
+	rtOK(t, err)
+	if got.Banned != 1 || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("health after the migration:\n%+v\nwant\n%+v", got, want)
+	}
+	mustCheck(t, s)
+}

@@ -15,7 +15,7 @@ import (
 // SchemaVersion is the layout of the file this steward writes. A file with
 // a higher version was written by a newer steward and is refused; a lower
 // one is migrated after a backup.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // The buckets. Keys are fixed-width big-endian where order matters, so a
 // cursor walk is the index scan the screens need.
@@ -48,12 +48,13 @@ var (
 	bSanction = []byte("sanctions")       // member id (4) + seq (8) → sanction
 	bAudit    = []byte("audit")           // seq (8) → entry, hash-chained
 	bUndone   = []byte("undone")          // audit seq (8) → ∅: the actions undone
+	bBanned   = []byte("banned")          // member id (4) → ∅: the banned members, few
 )
 
 var allBuckets = [][]byte{bMeta, bMembers, bHandles, bActivity, bEvents, bLedger, bChunks,
 	bScores, bBoard, bRanks, bByName, bByJoined, bByActive, bRequests, bPending, bMemReqs,
 	bStock, bCases, bOpen, bContent, bReportID, bReporter, bSubject, bNotes, bBadges,
-	bSanction, bAudit, bUndone, bTallies}
+	bSanction, bAudit, bUndone, bTallies, bBanned}
 
 // bUndoable was schema 1's list of the actions not undone yet, by actor:
 // actor + 0 + seq (8) → ∅. Every decision wrote to it.
@@ -105,6 +106,7 @@ var migrations = map[uint64]func(tx *bolt.Tx, now time.Time) error{
 	0: initSchema,
 	1: decisionsWriteLess,
 	2: tallied,
+	3: bannedListed,
 }
 
 func initSchema(tx *bolt.Tx, now time.Time) error {

@@ -557,6 +557,13 @@ func (w *writer) reindex(ms *mstate) {
 		}
 		w.idx.put(ix.bucket, cat(ix.new, idk), nil)
 	}
+	was, is := !ms.isNew && ms.orig.Status == model.Banned, ms.m.Status == model.Banned
+	switch {
+	case is && !was:
+		w.idx.put(bBanned, idk, nil)
+	case was && !is:
+		w.idx.del(bBanned, idk)
+	}
 }
 
 // indexOps are the index changes of a transaction, applied together in key

@@ -353,3 +353,18 @@ func TestHealthListsWhoIsSlipping(t *testing.T) {
 	d, _ = healthDriver(t, h, 100, 80)
 	mustContain(t, d.view(), "Nobody: every top contributor was active in the last 14 days.")
 }
+
+// The banned are said apart from the members, and only when there are
+// some.
+func TestHealthSaysTheBannedAreLeftOut(t *testing.T) {
+	h := fixedHealth()
+	d, _ := healthDriver(t, h, 120, 40)
+	if strings.Contains(d.view(), "banned") {
+		t.Errorf("banned said of a community that banned nobody:\n%s", d.view())
+	}
+	h.Banned = 1234
+	d, _ = healthDriver(t, h, 120, 40)
+	if line := lineWith(d.view(), " members"); !strings.Contains(line, thousands(h.Members)+" members (1,234 banned, left out) · ") {
+		t.Errorf("the headline %q does not say who is left out", line)
+	}
+}

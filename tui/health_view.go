@@ -76,8 +76,12 @@ func headline(st *Styles, h model.Health, width int) []string {
 	if h.Members > 0 {
 		engagement = percentOf(h.Engagement())
 	}
+	members := n(h.Members) + " members"
+	if h.Banned > 0 {
+		members += " (" + thousands(h.Banned) + " banned, left out)"
+	}
 	parts := []string{
-		n(h.Members) + " members",
+		members,
 		n(h.Active7) + " active in the last 7 days",
 		n(h.Active30) + " in the last 30",
 		"engagement " + strong.Render(engagement),

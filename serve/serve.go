@@ -39,9 +39,16 @@ type Config struct {
 	HostKey    string        // the server's private key; made on first start
 	Moderators string        // who may connect: see readModerators
 	Wait       time.Duration // how long a console waits for the file
-	Keys       keymap.KeyMap
-	Log        io.Writer // a line per connection, departure and refusal
-	Now        func() time.Time
+	// MaxSessions is how many consoles may be open at once; a session
+	// beyond is turned away (0: no limit).
+	MaxSessions int
+	// Idle ends a console whose moderator has typed nothing for that long
+	// (0: never), so that a console left open on an unattended screen does
+	// not stay open for whoever sits down at it.
+	Idle time.Duration
+	Keys keymap.KeyMap
+	Log  io.Writer // a line per connection, departure and refusal
+	Now  func() time.Time
 }
 
 // Server serves the console to the moderators.
@@ -50,8 +57,9 @@ type Server struct {
 	ssh  *ssh.Server
 	mods int // moderators listed at start
 
-	mu       sync.Mutex // guards closing, consoles and the log
+	mu       sync.Mutex // guards closing, open, consoles and the log
 	closing  bool
+	open     int                   // sessions past tracked's door
 	consoles map[*tea.Program]bool // running now, to be ended by Close
 	sessions sync.WaitGroup        // sessions in their handler; added to only before closing
 }
@@ -211,14 +219,31 @@ func (s *Server) tracked(next ssh.Handler) ssh.Handler {
 			_ = sess.Exit(1)
 			return
 		}
+		if most := s.cfg.MaxSessions; most > 0 && s.open >= most {
+			s.mu.Unlock()
+			fmt.Fprintf(sess.Stderr(), "steward: the server already serves %d consoles, as many as it may (--max-sessions); try again later\n", most)
+			s.logf("%s from %s turned away: %d consoles are open, the most allowed", nameOf(sess), sess.RemoteAddr(), most)
+			_ = sess.Exit(2)
+			return
+		}
+		s.open++
 		s.sessions.Add(1)
 		s.mu.Unlock()
-		defer s.sessions.Done()
+		defer func() {
+			s.mu.Lock()
+			s.open--
+			s.mu.Unlock()
+			s.sessions.Done()
+		}()
 		name := nameOf(sess)
 		start := s.cfg.Now()
 		pty, _, _ := sess.Pty()
 		s.logf("%s connected from %s (%s, %d×%d)", name, sess.RemoteAddr(), termtext.Inert(pty.Term), pty.Window.Width, pty.Window.Height)
 		next(sess)
+		if idle, _ := sess.Context().Value(idleKey{}).(bool); idle {
+			s.logf("%s's console ended after %s without a key", name, s.cfg.Idle)
+			fmt.Fprintf(sess, "steward: the console ended after %s without a key; every decision you made is saved\n", s.cfg.Idle)
+		}
 		s.logf("%s left after %s", name, s.cfg.Now().Sub(start).Round(time.Second))
 		if s.isClosing() {
 			fmt.Fprintln(sess, "steward: the server was stopped; every decision you made is saved")
@@ -288,7 +313,33 @@ func (s *Server) console(sess ssh.Session) *tea.Program {
 		delete(s.consoles, p)
 		s.mu.Unlock()
 	}()
+	if s.cfg.Idle > 0 {
+		go s.endWhenIdle(sess, p, kb)
+	}
 	return p
+}
+
+// idleKey marks a session whose console endWhenIdle ended.
+type idleKey struct{}
+
+// endWhenIdle ends the console, as a quit key would (the terminal left as
+// it was found), once its moderator has typed nothing for the idle limit.
+func (s *Server) endWhenIdle(sess ssh.Session, p *tea.Program, kb *keyboard) {
+	every := min(s.cfg.Idle/4, time.Second)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-sess.Context().Done():
+			return
+		case now := <-tick.C:
+			if kb.idleFor(now) >= s.cfg.Idle {
+				sess.Context().SetValue(idleKey{}, true)
+				p.Quit()
+				return
+			}
+		}
+	}
 }
 
 func (s *Server) logf(format string, args ...any) {

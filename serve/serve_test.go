@@ -73,13 +73,22 @@ type fixture struct {
 
 func serveDemo(t *testing.T, moderators ...key) *fixture {
 	t.Helper()
+	return serveDemoWith(t, func(*Config) {}, moderators...)
+}
+
+// serveDemoWith is serveDemo with the server's configuration changed by
+// set.
+func serveDemoWith(t *testing.T, set func(*Config), moderators ...key) *fixture {
+	t.Helper()
 	dir := t.TempDir()
 	f := &fixture{dir: dir, db: filepath.Join(dir, "community.db"), moderators: filepath.Join(dir, "moderators"), log: &syncBuffer{}}
 	if _, err := demo.Write(store.Open(f.db, store.Options{Actor: "demo"}), demo.Options{Members: 40, Days: 30, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	f.writeModerators(t, moderators...)
-	srv, err := New(Config{DB: f.db, HostKey: filepath.Join(dir, "host_key"), Moderators: f.moderators, Keys: keymap.Default(), Log: f.log})
+	cfg := Config{DB: f.db, HostKey: filepath.Join(dir, "host_key"), Moderators: f.moderators, Keys: keymap.Default(), Log: f.log}
+	set(&cfg)
+	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,4 +415,67 @@ func TestAModeratorsFileBrokenWhileServingRefusesEveryoneAndSaysWhy(t *testing.T
 		t.Fatalf("alice is still refused once the file is fixed: %v", err)
 	}
 	c.Close()
+}
+
+// TestTheServerServesAtMostMaxSessions: the session beyond the limit is
+// told why and turned away; once a console closes, there is room again.
+func TestTheServerServesAtMostMaxSessions(t *testing.T) {
+	alice, bob := newKey(t, "alice"), newKey(t, "bob")
+	f := serveDemoWith(t, func(c *Config) { c.MaxSessions = 1 }, alice, bob)
+	first := f.console(t, alice, "alice")
+
+	over := f.open(t, bob)
+	err := over.sess.Wait()
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 2 {
+		t.Errorf("the session over the limit ended with %v, want exit status 2", err)
+	}
+	if got := over.out.String(); !strings.Contains(got, "already serves 1 consoles, as many as it may (--max-sessions)") {
+		t.Errorf("the session over the limit was told %q", got)
+	}
+	f.waitLog(t, "bob from 127.0.0.1:")
+	f.waitLog(t, "turned away: 1 consoles are open, the most allowed")
+
+	first.press(t, "q")
+	if err := first.sess.Wait(); err != nil {
+		t.Fatalf("alice's console ended with %v", err)
+	}
+	f.waitLog(t, "alice left after")
+	f.console(t, bob, "bob")
+}
+
+// TestAnIdleConsoleIsEnded: keys keep a console open; silence for the
+// idle limit ends it, cleanly, saying why.
+func TestAnIdleConsoleIsEnded(t *testing.T) {
+	alice := newKey(t, "alice")
+	const idle = 600 * time.Millisecond
+	f := serveDemoWith(t, func(c *Config) { c.Idle = idle }, alice)
+	term := f.console(t, alice, "alice")
+	ended := make(chan error, 1)
+	go func() { ended <- term.sess.Wait() }()
+	for range 6 { // 1.2 s of a key every 200 ms: twice the limit, and open
+		time.Sleep(idle / 3)
+		term.press(t, "j")
+	}
+	select {
+	case err := <-ended:
+		t.Fatalf("a console in use was ended (%v):\n%s", err, ansi.Strip(term.out.String()))
+	default:
+	}
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("the idle console ended with %v, want a clean end", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the console is still open 5 s after its last key")
+	}
+	out := ansi.Strip(term.out.String())
+	if !strings.Contains(out, "the console ended after 600ms without a key; every decision you made is saved") {
+		t.Errorf("the moderator was not told why:\n%s", out)
+	}
+	if !strings.Contains(term.out.String(), "\x1b[?1049l") {
+		t.Error("the console did not leave the alternate screen")
+	}
+	f.waitLog(t, "alice's console ended after 600ms without a key")
 }

@@ -38,6 +38,14 @@ type keyboard struct {
 	dark   bool // the background, as the terminal said or as assumed
 	answer chan bool
 	late   atomic.Bool // the wait is over: pass every byte on
+	// last is when the moderator last typed (Unix nanoseconds), for the
+	// server's idle limit.
+	last atomic.Int64
+}
+
+// idleFor is how long the moderator has typed nothing.
+func (k *keyboard) idleFor(now time.Time) time.Duration {
+	return now.Sub(time.Unix(0, k.last.Load()))
 }
 
 // newKeyboard sends the probe, starts reading the session and waits, up to
@@ -45,6 +53,7 @@ type keyboard struct {
 func newKeyboard(sess ssh.Session) *keyboard {
 	pr, pw := io.Pipe()
 	k := &keyboard{r: pr, dark: true, answer: make(chan bool, 1)}
+	k.last.Store(time.Now().UnixNano())
 	go k.pump(sess, pw)
 	go func() {
 		// Once the session is gone nobody reads the pipe: a pump stuck
@@ -74,6 +83,9 @@ func (k *keyboard) pump(sess io.Reader, pw *io.PipeWriter) {
 	buf := make([]byte, 4096)
 	for {
 		n, err := sess.Read(buf)
+		if n > 0 {
+			k.last.Store(time.Now().UnixNano())
+		}
 		chunk := buf[:n]
 		if !answered && n > 0 {
 			held = append(held, chunk...)

@@ -325,7 +325,7 @@ type idleKey struct{}
 // endWhenIdle ends the console, as a quit key would (the terminal left as
 // it was found), once its moderator has typed nothing for the idle limit.
 func (s *Server) endWhenIdle(sess ssh.Session, p *tea.Program, kb *keyboard) {
-	every := min(s.cfg.Idle/4, time.Second)
+	every := max(min(s.cfg.Idle/4, time.Second), 10*time.Millisecond)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {

@@ -51,26 +51,20 @@ func newMembers(c *Common) *membersModel {
 	return p
 }
 
-// The columns of the members list that an order sorts by.
-const (
-	pointsColumn = 4
-	activeColumn = 6
-	joinedColumn = 7
-)
-
-// sortedColumn is the column that shows what the list is sorted by, kept
-// when a narrow screen drops the others: "by joined" with no join dates in
-// view would be a list in no visible order. Names are always shown.
-func sortedColumn(o store.MemberOrder) int {
+// sortedColumn is the title of the column that shows what the list is
+// sorted by, kept when a narrow screen drops the others: "by joined" with
+// no join dates in view would be a list in no visible order. Names are
+// always shown.
+func sortedColumn(o store.MemberOrder) string {
 	switch o {
 	case store.ByPoints:
-		return pointsColumn
+		return "POINTS"
 	case store.ByActive:
-		return activeColumn
+		return "ACTIVE"
 	case store.ByJoined:
-		return joinedColumn
+		return "JOINED"
 	}
-	return -1
+	return ""
 }
 
 // orderPager reads the members list in an order, from the store's index.

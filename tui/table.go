@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -112,10 +113,10 @@ func (t *table) setWidth(w int) {
 	t.widths = layout(t.cols, w, t.keep)
 }
 
-// setKeep names the column that stays however narrow the screen (-1:
-// none), and lays the columns out again.
-func (t *table) setKeep(i int) {
-	t.keep = i
+// setKeep names, by its title, the column that stays however narrow the
+// screen ("": none), and lays the columns out again.
+func (t *table) setKeep(title string) {
+	t.keep = slices.IndexFunc(t.cols, func(c column) bool { return title != "" && c.title == title })
 	t.setWidth(t.width)
 }
 
